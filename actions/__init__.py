@@ -1,0 +1,1 @@
+"""Guichet's custom actions, run by the rasa-sdk action server (`rasa run actions`)."""

@@ -1,0 +1,1 @@
+"""Clients of the systems the actions call (the municipal back office)."""

@@ -1,0 +1,1 @@
+"""Guichet's own NLU components, used by config.yml alongside Rasa's."""

@@ -1,0 +1,243 @@
+"""Starts, watches and stops Guichet's processes: back office, action server, Rasa, web.
+
+`python -m tools.stack run` is what `make run` calls: it starts everything on the
+embedded defaults (SQLite, in-memory stores), waits until each service answers, prints
+the URLs and stops everything on Ctrl-C. `python -m tools.stack shell` starts the back
+office and the action server, then opens `rasa shell`. Tests use :class:`Stack` with
+free ports so that they never collide with a running `make run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+DEFAULT_MODEL = ROOT / "models" / "guichet.tar.gz"
+DEFAULT_PORTS = {"backoffice": 8000, "actions": 5055, "rasa": 5005, "web": 8080}
+ALL_SERVICES = ("backoffice", "actions", "rasa", "web")
+READY_TIMEOUT = float(os.environ.get("GUICHET_READY_TIMEOUT", "240"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def base_env() -> Dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+@dataclass
+class Service:
+    name: str
+    command: List[str]
+    health_url: str
+    env: Dict[str, str] = field(default_factory=dict)
+    process: Optional[subprocess.Popen] = None
+    log_path: Optional[Path] = None
+
+    def start(self, log_dir: Path) -> None:
+        self.log_path = log_dir / f"{self.name}.log"
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def is_ready(self) -> bool:
+        try:
+            return requests.get(self.health_url, timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path or not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if not self.process or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+class Stack:
+    """A set of Guichet processes on given ports, sharing one data directory."""
+
+    def __init__(
+        self,
+        services: Iterable[str] = ALL_SERVICES,
+        ports: Optional[Dict[str, int]] = None,
+        model: Path = DEFAULT_MODEL,
+        workdir: Optional[Path] = None,
+        extra_env: Optional[Dict[str, str]] = None,
+    ) -> None:
+        self.ports = dict(DEFAULT_PORTS, **(ports or {}))
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="guichet-stack-"))
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.model = model
+        self.env = base_env()
+        self.env.setdefault("DATABASE_URL", f"sqlite:///{self.workdir / 'backoffice.db'}")
+        self.env.update(
+            BACKOFFICE_URL=self.url("backoffice"),
+            GUICHET_SOCKET_URL=self.url("rasa"),
+            GUICHET_PUBLIC_URL=self.url("web"),
+            RASA_URL=self.url("rasa"),
+        )
+        self.env.update(extra_env or {})
+        self.services = [self._service(name) for name in services]
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def _endpoints_file(self) -> Path:
+        path = self.workdir / "endpoints.yml"
+        path.write_text(
+            f'action_endpoint:\n  url: "{self.url("actions")}/webhook"\n', encoding="utf-8"
+        )
+        return path
+
+    def _service(self, name: str) -> Service:
+        python, rasa = str(VENV_BIN / "python"), str(VENV_BIN / "rasa")
+        port = str(self.ports[name])
+        if name == "backoffice":
+            cmd = [python, "-m", "backoffice", "serve", "--host", "127.0.0.1", "--port", port]
+            health = f"{self.url(name)}/health"
+        elif name == "actions":
+            cmd = [rasa, "run", "actions", "--port", port, "--actions", "actions"]
+            health = f"{self.url(name)}/health"
+        elif name == "rasa":
+            cmd = [
+                rasa, "run", "--enable-api", "--cors", "*", "--port", port,
+                "--model", str(self.model), "--credentials", str(ROOT / "credentials.yml"),
+                "--endpoints", str(self._endpoints_file()),
+            ]
+            health = f"{self.url(name)}/status"
+        elif name == "web":
+            cmd = [python, "-m", "webapp", "--host", "127.0.0.1", "--port", port]
+            health = f"{self.url(name)}/health"
+        else:
+            raise ValueError(f"unknown service {name}")
+        return Service(name, cmd, health, env=self.env)
+
+    def start(self, timeout: float = READY_TIMEOUT) -> "Stack":
+        log_dir = self.workdir / "logs"
+        log_dir.mkdir(exist_ok=True)
+        for service in self.services:
+            service.start(log_dir)
+        deadline = time.monotonic() + timeout
+        pending = list(self.services)
+        while pending:
+            for service in list(pending):
+                if service.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError(
+                        f"{service.name} exited with code {service.process.returncode}:\n"
+                        f"{service.log_tail()}"
+                    )
+                if service.is_ready():
+                    pending.remove(service)
+            if pending and time.monotonic() > deadline:
+                names = ", ".join(s.name for s in pending)
+                tails = "\n".join(f"--- {s.name}\n{s.log_tail()}" for s in pending)
+                self.stop()
+                raise RuntimeError(f"not ready after {timeout:.0f} s: {names}\n{tails}")
+            time.sleep(0.5)
+        return self
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
+
+    def __enter__(self) -> "Stack":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _print_urls(stack: Stack) -> None:
+    web = stack.url("web")
+    print("\nGuichet is running:")
+    print(f"  Demo commune website with the chat widget  {web}/demo/")
+    print(f"  Lobby kiosk                                {web}/kiosk/")
+    print(f"  Full-page chat (QR codes)                  {web}/chat/")
+    print(f"  Agent console                              {stack.url('backoffice')}/console/")
+    print(f"  Back office API (OpenAPI)                  {stack.url('backoffice')}/docs")
+    print(f"  Rasa REST channel                          {stack.url('rasa')}/webhooks/rest/webhook")
+    print(f"  Action server                              {stack.url('actions')}/health")
+    print(f"Logs: {stack.workdir / 'logs'}   Stop with Ctrl-C.\n", flush=True)
+
+
+def _wait_forever(stack: Stack) -> None:
+    stop = {"now": False}
+
+    def handler(*_: object) -> None:
+        stop["now"] = True
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    while not stop["now"]:
+        for service in stack.services:
+            if service.process.poll() is not None:
+                print(f"{service.name} stopped unexpectedly:\n{service.log_tail()}", file=sys.stderr)
+                stop["now"] = True
+        time.sleep(1)
+    print("Stopping Guichet…")
+    stack.stop()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=("run", "shell"))
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    args = parser.parse_args(argv)
+    workdir = ROOT / "var"
+    env = {"DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{workdir / 'backoffice.db'}")}
+    if args.mode == "run":
+        stack = Stack(model=args.model, workdir=workdir, extra_env=env)
+        print("Starting the back office, the action server, Rasa and the web pages…", flush=True)
+        stack.start()
+        _print_urls(stack)
+        _wait_forever(stack)
+        return 0
+    stack = Stack(services=("backoffice", "actions"), model=args.model, workdir=workdir, extra_env=env)
+    stack.start()
+    try:
+        return subprocess.call(
+            [str(VENV_BIN / "rasa"), "shell", "--model", str(args.model),
+             "--endpoints", str(stack._endpoints_file())],
+            cwd=ROOT, env=stack.env,
+        )
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
