@@ -1,0 +1,1 @@
+"""Measuring Guichet: NLU scores on the held-out set, pipeline comparisons, reports."""
