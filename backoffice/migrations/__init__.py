@@ -1,0 +1,1 @@
+"""Alembic migrations of the back-office store (configured in code, see migrate.py)."""
