@@ -1,0 +1,1 @@
+"""Appointments at the town hall: procedures, free slots, booking, cancelling, moving."""
