@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import re
 from typing import Any, Dict, Optional
 
 import requests
@@ -48,6 +49,18 @@ class BackOfficeUnavailable(BackOfficeError):
     def __init__(self, reason: str) -> None:
         super().__init__(503, "unavailable", "Le service de la mairie est momentanément indisponible.")
         self.reason = reason
+
+
+#: What the back office accepts as X-Client-Id (backoffice/security.py).
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
+
+
+def safe_client_id(client_id: str) -> str:
+    """``client_id`` as the back office accepts it: a channel id with other characters
+    (spaces, accents, long ids) is hashed, so that rate limits still count per person."""
+    if CLIENT_ID_RE.match(client_id):
+        return client_id
+    return "h-" + hashlib.sha256(client_id.encode("utf-8")).hexdigest()[:40]
 
 
 def idempotency_key(*parts: Any) -> str:
@@ -96,7 +109,7 @@ class BackOfficeClient:
         if idempotency:
             headers["Idempotency-Key"] = idempotency
         if client_id:
-            headers["X-Client-Id"] = client_id
+            headers["X-Client-Id"] = safe_client_id(client_id)
         params = {k: v for k, v in (params or {}).items() if v is not None}
         try:
             response = self.session.request(

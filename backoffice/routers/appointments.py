@@ -28,27 +28,32 @@ NOT_FOUND = ("Aucun rendez-vous ne correspond à cette référence et à cette a
              "Merci de les vérifier.")
 
 
-def _procedure_out(procedure) -> dict:
+def _procedure_out(procedure, situations: dict) -> dict:
     return {"code": procedure.code, "name": procedure.name, "service": procedure.service,
             "duration_minutes": procedure.duration_minutes, "counters": procedure.counters,
             "min_lead_hours": procedure.min_lead_hours,
             "max_days_ahead": procedure.max_days_ahead, "bookable": procedure.bookable,
             "documents": {situation: list(papers)
-                          for situation, papers in procedure.documents.items()}}
+                          for situation, papers in procedure.documents.items()},
+            "situations": {situation: situations.get(situation, situation)
+                           for situation in procedure.documents},
+            "description": procedure.description, "fee": procedure.fee,
+            "delay": procedure.delay, "validity": procedure.validity,
+            "notes": list(procedure.notes)}
 
 
 @router.get("/procedures", response_model=List[ProcedureOut],
             summary="Démarches sur rendez-vous")
 def list_procedures(_caller: Caller = Depends(require_api_key),
                     ctx: AppContext = Depends(get_context)):
-    return [_procedure_out(p) for p in ctx.commune.procedures.values()]
+    return [_procedure_out(p, ctx.commune.situations) for p in ctx.commune.procedures.values()]
 
 
 @router.get("/procedures/{code}", response_model=ProcedureOut,
             responses=error_responses(404), summary="Une démarche")
 def get_procedure(code: str = Path(..., max_length=60), _caller: Caller = Depends(require_api_key),
                   ctx: AppContext = Depends(get_context)):
-    return _procedure_out(service.get_procedure(ctx.commune, code))
+    return _procedure_out(service.get_procedure(ctx.commune, code), ctx.commune.situations)
 
 
 @router.get("/slots", response_model=SlotsOut, responses=error_responses(404),

@@ -18,6 +18,13 @@ class ProcedureOut(OutModel):
     bookable: bool = Field(..., description="Réservable en ligne.")
     documents: Dict[str, List[str]] = Field(
         ..., description="Pièces à fournir selon la situation (ex. premiere_demande).")
+    situations: Dict[str, str] = Field(
+        ..., description="Libellé français de chaque situation de `documents`.")
+    description: Optional[str] = None
+    fee: str = Field(..., description="Coût, en français (ex. « gratuit »).")
+    delay: str = Field(..., description="Délai de fabrication ou d'instruction, en français.")
+    validity: Optional[str] = None
+    notes: List[str] = Field(..., description="Précisions utiles au citoyen.")
 
 
 class SlotOut(OutModel):
