@@ -9,6 +9,7 @@ MODEL   := models/guichet.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
+export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 TRAIN_INPUTS := config.yml domain.yml $(shell find data guichet_nlu -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
@@ -46,10 +47,10 @@ validate: install
 	$(RASA) data validate --data data --domain domain.yml --config config.yml
 
 eval: install
-	$(PY) -m evaluation.nlu_compare
+	$(PY) -m evaluation.nlu_compare $(ARGS)
 
 bench: install train
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run $(ARGS)
 
 qrcodes: install
 	$(PY) -m qrposters

@@ -4,6 +4,7 @@
     python -m backoffice seed             # migrate, then load the demo cases
     python -m backoffice serve [--host H] [--port P]
     python -m backoffice check-commune [--dir communes/villebrune]
+    python -m backoffice create-agent USERNAME --name "Prénom Nom" [--password-stdin]
 
 Configuration comes from the environment (see backoffice/settings.py).
 """
@@ -16,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
 
+from .handoff import cli as handoff_cli
 from .settings import Settings
 
 logger = logging.getLogger("backoffice")
@@ -86,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-commune", help="valider les données de la commune")
     check.add_argument("--dir", type=Path, default=None,
                        help="dossier de la commune (défaut : COMMUNE_DIR)")
+    handoff_cli.add_parser(commands)
     return parser
 
 
@@ -99,6 +102,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return _seed(settings)
     if args.command == "serve":
         return _serve(settings, args.host, args.port)
+    if args.command == handoff_cli.COMMAND:
+        return handoff_cli.run(args, settings)
     return _check_commune(args.dir or settings.commune_dir)
 
 

@@ -12,6 +12,7 @@ from .commune import load_commune
 from .context import AppContext
 from .db import make_engine, make_session_factory
 from .errors import install_error_handlers
+from .handoff import install as install_handoff
 from .migrate import upgrade
 from .ratelimit import LookupLimiter
 from .routers import admin, appointments, cases, health, territory
@@ -55,5 +56,6 @@ def create_app(settings: Optional[Settings] = None, *, commune=None,
     install_error_handlers(app)
     for module in (health, commune_info, territory, appointments, cases, admin):
         app.include_router(module.router)
+    install_handoff(app)
 
     return app

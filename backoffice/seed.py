@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import List
 
 from .clock import Clock
+from .handoff.cli import seed_demo_agent
 from .schemas.cases import AdminCaseIn
 from .services import cases as case_service
 from .transactions import run_transaction
@@ -98,4 +99,5 @@ def seed_demo_data(sessions, clock: Clock, commune=None) -> List[str]:
         if reference:
             created.append(reference)
             logger.info("Demo case %s created", reference)
+    created += seed_demo_agent(sessions, now)
     return created

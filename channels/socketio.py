@@ -14,11 +14,17 @@ settings do not change, and fixes what Rasa 3.6's ``SocketIOInput`` gets wrong:
 - replies with buttons or quick replies are emitted in the shape rasa-webchat
   renders: ``{"text", "buttons"}`` (buttons stay) or ``{"text",
   "quick_replies"}`` (they disappear once used).
+
+With ``REDIS_URL`` set, the server uses python-socketio's ``AsyncRedisManager``: an
+emit to a session room from any Rasa instance reaches the socket wherever it is
+connected (several instances behind a load balancer). :func:`emit_to_session` is how
+other parts of Guichet (agent messages of the handoff) write to a widget.
 """
 
 import inspect
 import json
 import logging
+import os
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -31,6 +37,32 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "socketio"
 WEBCHAT_METADATA_KEY = "customData"
+REDIS_CHANNEL = "guichet-socketio"
+
+_active: Optional["SocketIOInput"] = None
+
+
+def use_redis_manager(sio: AsyncServer, url: Optional[Text] = None) -> bool:
+    """Route the server's emits through Redis (``REDIS_URL``) so every instance shares rooms."""
+    url = url or os.environ.get("REDIS_URL")
+    if not url:
+        return False
+    from socketio import AsyncRedisManager
+
+    manager = AsyncRedisManager(url, channel=os.environ.get("SOCKETIO_REDIS_CHANNEL", REDIS_CHANNEL))
+    manager.set_server(sio)
+    sio.manager = manager
+    logger.info("socket.io rooms are shared through Redis")
+    return True
+
+
+async def emit_to_session(session_id: Text, message: Dict[Text, Any]) -> bool:
+    """Emit a bot message to the widget of ``session_id`` (False when the channel is off)."""
+    channel = _active
+    if channel is None or channel.sio is None:
+        return False
+    await channel.get_output_channel()._send_message(session_id, message)
+    return True
 
 
 def _paragraphs(text: Text) -> List[Text]:
@@ -120,8 +152,11 @@ class SocketIOInput(rasa_socketio.SocketIOInput):
             await entered
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        global _active
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
+        use_redis_manager(sio)
+        _active = self
 
         async def session_request(sid: Text, data: Optional[Dict]) -> None:
             data = data if isinstance(data, dict) else {}

@@ -119,7 +119,11 @@ class Stack:
     def _endpoints_file(self) -> Path:
         path = self.workdir / "endpoints.yml"
         path.write_text(
-            f'action_endpoint:\n  url: "{self.url("actions")}/webhook"\n', encoding="utf-8"
+            f'action_endpoint:\n  url: "{self.url("actions")}/webhook"\n'
+            # Human handoff: citizens' messages during a handoff go to the back office.
+            f'event_broker:\n  type: channels.handoff_broker.BackOfficeEventBroker\n'
+            f'  url: "{self.url("backoffice")}"\n',
+            encoding="utf-8",
         )
         return path
 

@@ -3,6 +3,7 @@ from alembic import context
 
 from backoffice.db import make_engine
 from backoffice.models import Base
+import backoffice.handoff.models  # noqa: F401  (registers the handoff tables on Base)
 
 config = context.config
 target_metadata = Base.metadata

@@ -24,7 +24,10 @@ from backoffice.models import Appointment, Base, Case
 
 from .bo_helpers import COMMUNE_DIR, REPO
 TABLES = {"appointments", "appointment_events", "cases", "case_events", "reference_counters",
-          "idempotency_keys", "lookup_failures", "alembic_version"}
+          "idempotency_keys", "lookup_failures", "alembic_version",
+          # added by the handoff migration (0002)
+          "handoff_agents", "handoff_agent_sessions", "handoff_tickets", "handoff_messages",
+          "handoff_notes"}
 
 
 def test_migrations_match_the_models(bo_database_url):

@@ -1,0 +1,31 @@
+"""Bad input through the REST channel always gets a French answer, never silence."""
+
+import pytest
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "   ",
+    "🙂🙂🙂",
+    "<script>alert('x')</script><b>bonjour</b>",
+    "a" * 10000,
+    "blablabla xyzzy qwerty",
+])
+def test_bad_input_gets_a_french_answer(citizen, text):
+    replies = citizen.say(text)
+    assert replies, f"no reply to {text[:30]!r}"
+    reply = " ".join(r.get("text", "") for r in replies)
+    assert any(word in reply for word in ("vous", "Vous", "votre", "Votre")), reply
+
+
+def test_greeting_names_the_commune(citizen):
+    assert "Villebrune" in citizen.say_text("bonjour")
+
+
+def test_two_misunderstandings_offer_a_human(citizen):
+    citizen.say("xkcd qwerty zzz")
+    replies = citizen.say("plop plip plouf")
+    payloads = [b.get("payload") for r in replies for b in r.get("buttons", [])]
+    assert "/human_handoff" in payloads
