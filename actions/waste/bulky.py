@@ -1,0 +1,196 @@
+"""Bulky waste (encombrants): explain for the citizen's street, then book a pick-up.
+
+``bulky_waste_form`` asks the street, tells the next rounds of its sector and what is
+accepted (GET /waste/bulky-rounds), asks whether to book, then the items, name, e-mail,
+optional phone, shows a summary and asks for confirmation. ``action_submit_bulky_waste``
+then creates the request (POST /bulky-waste-pickups, idempotent) and gives the DEC-…
+reference and the date of the round — or says clearly that nothing was booked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.api.backoffice import BackOfficeError, get_client, idempotency_key
+from actions.streets import validate_street_answer
+from actions.territory_contacts import optional, validate_email, validate_name, validate_phone
+from actions.territory_forms import (YES_NO_BUTTONS, TerritoryFormValidation, abort_form,
+                                     accepted, ask_again, reset_events, say_not_recorded,
+                                     stopped_early)
+from actions.territory_text import (bullet_list, clean_input, first_upper, format_day, house_number,
+                                    join_words, to_date)
+
+FORM_SLOTS = ["bulky_street", "bulky_booking", "bulky_items", "bulky_name", "bulky_email",
+              "bulky_phone", "bulky_confirm"]
+FLOW_SLOTS = [*FORM_SLOTS, "bulky_address_details"]
+NOT_BOOKED = "aucun enlèvement n'a été réservé"
+MAX_ITEMS = 20
+MAX_ITEM_LENGTH = 100
+_ITEM_SEPARATORS = re.compile(r"\s*(?:[,;\n+/]|\bet\b|\bplus\b|\bainsi qu[e']\b)\s*", re.IGNORECASE)
+
+
+def split_items(text: Any) -> List[str]:
+    """ "un canapé, 2 chaises et un matelas" -> ["un canapé", "2 chaises", "un matelas"]."""
+    cleaned = clean_input(text, 1000) if isinstance(text, str) else None
+    if not cleaned:
+        return []
+    return [item[:MAX_ITEM_LENGTH].strip(" .") for item in _ITEM_SEPARATORS.split(cleaned)
+            if item.strip(" .")]
+
+
+def rounds_text(body: Dict[str, Any]) -> str:
+    """Next rounds of the street's sector."""
+    days = [f"le {format_day(found['date'])}" for found in body.get("rounds") or []]
+    street = first_upper(body.get("street") or "votre secteur")
+    if not days:
+        return f"{street} : aucune tournée des encombrants n'est prévue pour le moment."
+    later = f" (puis {join_words(days[1:3])})" if len(days) > 1 else ""
+    return (f"{street} : prochaine tournée des encombrants {days[0]}{later}. "
+            "Je peux enregistrer votre demande d'enlèvement.")
+
+
+def accepted_text(body: Dict[str, Any]) -> str:
+    lines = [f"Acceptés ({body['max_volume']}) :" if body.get("max_volume") else "Acceptés :",
+             bullet_list(body.get("accepted") or []), "Refusés :", bullet_list(body.get("refused") or [])]
+    return "\n".join(line for line in lines if line)
+
+
+class ValidateBulkyWasteForm(TerritoryFormValidation):
+    form_slots = FORM_SLOTS
+
+    def name(self) -> Text:
+        return "validate_bulky_waste_form"
+
+    def active_slots(self, tracker: Tracker) -> List[str]:
+        if tracker.get_slot("bulky_booking") is False:
+            return FORM_SLOTS[:2]
+        return list(FORM_SLOTS)
+
+    async def validate_bulky_street(self, value: Any, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        result = await validate_street_answer("bulky_street", value, tracker, dispatcher, NOT_BOOKED)
+        street = result.get("bulky_street")
+        if not street:
+            return result
+        try:
+            body = await get_client().acall("GET", "/waste/bulky-rounds", params={"street": street})
+        except BackOfficeError as error:
+            return abort_form(dispatcher, error, NOT_BOOKED)
+        dispatcher.utter_message(text=rounds_text(body))
+        dispatcher.utter_message(text=accepted_text(body))
+        details = house_number(value if isinstance(value, str) else "")
+        return {**result, "bulky_address_details": f"n° {details}" if details else None}
+
+    async def validate_bulky_booking(self, value: Any, dispatcher: CollectingDispatcher,
+                                     tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return accepted("bulky_booking", bool(value))
+
+    async def validate_bulky_items(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        items = split_items(value)
+        if not items:
+            return ask_again(tracker, dispatcher, "bulky_items",
+                             "Je n'ai pas compris quels objets enlever. Listez-les, par exemple "
+                             "« un canapé, un matelas ».")
+        if len(items) > MAX_ITEMS:
+            return ask_again(tracker, dispatcher, "bulky_items",
+                             f"C'est beaucoup pour un seul enlèvement : indiquez au plus {MAX_ITEMS} objets.")
+        return accepted("bulky_items", items)
+
+    async def validate_bulky_name(self, value: Any, dispatcher: CollectingDispatcher,
+                                  tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return validate_name("bulky_name", value, tracker, dispatcher)
+
+    async def validate_bulky_email(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return validate_email("bulky_email", value, tracker, dispatcher)
+
+    async def validate_bulky_phone(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return validate_phone("bulky_phone", value, tracker, dispatcher)
+
+    async def validate_bulky_confirm(self, value: Any, dispatcher: CollectingDispatcher,
+                                     tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return accepted("bulky_confirm", bool(value))
+
+
+def summary_text(tracker: Tracker) -> str:
+    where = tracker.get_slot("bulky_street")
+    details = tracker.get_slot("bulky_address_details")
+    contact = join_words([v for v in (tracker.get_slot("bulky_email"),
+                                      optional(tracker.get_slot("bulky_phone"))) if v])
+    return (f"Je récapitule votre demande d'enlèvement d'encombrants :\n"
+            f"• Adresse : {details + ' ' if details else ''}{where}\n"
+            f"• Objets : {', '.join(tracker.get_slot('bulky_items') or [])}\n"
+            f"• Au nom de : {tracker.get_slot('bulky_name')} ({contact})\n"
+            f"Je confirme la réservation ?")
+
+
+class ActionAskBulkyConfirm(Action):
+    """The summary of the booking, with Oui / Non buttons."""
+
+    def name(self) -> Text:
+        return "action_ask_bulky_confirm"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=summary_text(tracker), buttons=YES_NO_BUTTONS)
+        return []
+
+
+def pickup_body(tracker: Tracker) -> Dict[str, Any]:
+    return {"street": tracker.get_slot("bulky_street"),
+            "address_details": tracker.get_slot("bulky_address_details"),
+            "items": tracker.get_slot("bulky_items"), "name": tracker.get_slot("bulky_name"),
+            "email": tracker.get_slot("bulky_email"),
+            "phone": optional(tracker.get_slot("bulky_phone"))}
+
+
+def confirmation_text(case: Dict[str, Any]) -> str:
+    """ "C'est réservé…" with the reference, the round's date and what to do."""
+    pickup = case.get("pickup") or {}
+    day = to_date(pickup.get("date"))
+    lines = [f"C'est réservé ✅ Votre référence : {case['reference']}."]
+    if day:
+        lines.append(f"Enlèvement le {format_day(day)}.")
+    numeric = day.strftime("%d/%m/%Y") if day else None
+    steps = [s.strip() for s in (case.get("next_step") or "").split(". ") if s.strip()]
+    lines.extend(s if s.endswith(".") else f"{s}." for s in steps if not numeric or numeric not in s)
+    lines.append("Gardez cette référence pour suivre votre demande.")
+    return "\n".join(lines)
+
+
+class ActionSubmitBulkyWaste(Action):
+    """Books the pick-up once confirmed (idempotent: a retry never books twice)."""
+
+    def name(self) -> Text:
+        return "action_submit_bulky_waste"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        stopped = stopped_early(tracker, dispatcher, FLOW_SLOTS,
+                                put_aside=f"Je laisse de côté votre demande d'enlèvement : {NOT_BOOKED}.")
+        if stopped is not None:
+            return stopped
+        if tracker.get_slot("bulky_booking") is False:
+            dispatcher.utter_message(text="D'accord, je n'ai rien réservé. Vous pouvez aussi "
+                                          "apporter vos encombrants à la déchetterie.")
+            return reset_events(FLOW_SLOTS)
+        if tracker.get_slot("bulky_confirm") is not True:
+            dispatcher.utter_message(text="D'accord, j'annule : aucun enlèvement n'a été réservé.")
+            return reset_events(FLOW_SLOTS)
+        body = pickup_body(tracker)
+        key = idempotency_key(tracker.sender_id, "bulky_waste", body)
+        try:
+            case = await get_client().acall("POST", "/bulky-waste-pickups", json_body=body,
+                                            idempotency=key, client_id=tracker.sender_id)
+        except BackOfficeError as error:
+            say_not_recorded(dispatcher, error, "votre demande d'enlèvement n'a pas été enregistrée")
+            return reset_events(FLOW_SLOTS)
+        dispatcher.utter_message(text=confirmation_text(case))
+        return reset_events(FLOW_SLOTS)

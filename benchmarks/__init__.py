@@ -1,0 +1,1 @@
+"""Load and latency benchmarks of the running Guichet stack (`make bench`)."""

@@ -1,0 +1,202 @@
+"""Writes reports/bench.md, reports/bench.json and reports/bench_latency.png."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from benchmarks.stats import ratio
+from evaluation.machine import markdown as machine_markdown
+
+SERVICES = ("backoffice", "actions", "rasa", "web")
+
+
+def fmt(value: Optional[float], digits: int = 0) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def level_rows(results: Dict[str, Any]) -> List[str]:
+    lines = ["| pipeline | transport | concurrent | turns | turns/s | p50 ms | p95 ms | p99 ms | errors | "
+             "goal reached | off script | late msgs |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, run in results["pipelines"].items():
+        for level in run["levels"]:
+            lat = level["latency_ms"]
+            errors = ", ".join(f"{k} {v}" for k, v in sorted(level["errors"].items())) or "0"
+            goal = f"{level['goal_reached']}/{level['goal_judged']}" if level["goal_judged"] else "–"
+            lines.append(
+                f"| {name} | {level['transport']} | {level['concurrency']} | {level['turns']} | "
+                f"{level['turns_per_second']:.2f} | {fmt(lat['p50'])} | {fmt(lat['p95'])} | {fmt(lat['p99'])} | "
+                f"{errors} | {goal} | {level['off_script_steps']} | {level['late_messages']} |")
+    return lines
+
+
+def service_rows(results: Dict[str, Any]) -> List[str]:
+    names = list(results["pipelines"])
+    head = " | ".join(f"{n} ready s | {n} peak RSS MiB | {n} VmHWM MiB" for n in names)
+    lines = [f"| service | {head} |", "|---|" + "---:|" * (3 * len(names))]
+    for service in SERVICES:
+        cells = []
+        for name in names:
+            run = results["pipelines"][name]
+            memory = run["memory_mib"].get(service, {})
+            cells += [fmt(run["ready_seconds"].get(service), 1), fmt(memory.get("peak_rss_mib")),
+                      fmt(memory.get("vmhwm_mib"))]
+        lines.append(f"| {service} | " + " | ".join(cells) + " |")
+    cells = []
+    for name in names:
+        cells += [fmt(results["pipelines"][name]["ready_seconds"].get("all"), 1), "", ""]
+    lines.append("| whole stack | " + " | ".join(cells) + " |")
+    return lines
+
+
+def compute_ratios(results: Dict[str, Any], project: str, baseline: str) -> Dict[str, Any]:
+    """``project / baseline`` for every comparable number (above 1: the project's is larger)."""
+    a, b = results["pipelines"][project], results["pipelines"][baseline]
+    out: Dict[str, Any] = {
+        "training_seconds": ratio(a["training"]["seconds"], b["training"]["seconds"]),
+        "parse_p50": ratio(a["parse_ms"]["p50"], b["parse_ms"]["p50"]),
+        "parse_p95": ratio(a["parse_ms"]["p95"], b["parse_ms"]["p95"]),
+        "rasa_ready_seconds": ratio(a["ready_seconds"].get("rasa"), b["ready_seconds"].get("rasa")),
+        "rasa_peak_rss": ratio(a["memory_mib"]["rasa"]["peak_rss_mib"], b["memory_mib"]["rasa"]["peak_rss_mib"]),
+        "levels": [],
+    }
+    baseline_levels = {(l["transport"], l["concurrency"]): l for l in b["levels"]}
+    for level in a["levels"]:
+        other = baseline_levels.get((level["transport"], level["concurrency"]))
+        if other:
+            out["levels"].append({
+                "transport": level["transport"], "concurrency": level["concurrency"],
+                "p50": ratio(level["latency_ms"]["p50"], other["latency_ms"]["p50"]),
+                "p95": ratio(level["latency_ms"]["p95"], other["latency_ms"]["p95"]),
+                "turns_per_second": ratio(level["turns_per_second"], other["turns_per_second"]),
+            })
+    return out
+
+
+def ratio_rows(ratios: Dict[str, Any]) -> List[str]:
+    lines = ["| measure | ratio |", "|---|---:|"]
+    labels = {"training_seconds": "training time", "parse_p50": "parse p50", "parse_p95": "parse p95",
+              "rasa_ready_seconds": "Rasa start to ready", "rasa_peak_rss": "Rasa peak resident memory"}
+    lines += [f"| {label} | {fmt(ratios.get(key), 2)} |" for key, label in labels.items()]
+    for level in ratios["levels"]:
+        where = f"{level['transport']}, {level['concurrency']} concurrent"
+        lines.append(f"| full turn p50 ({where}) | {fmt(level['p50'], 2)} |")
+        lines.append(f"| full turn p95 ({where}) | {fmt(level['p95'], 2)} |")
+        lines.append(f"| turns per second ({where}) | {fmt(level['turns_per_second'], 2)} |")
+    return lines
+
+
+def profile_lines(results: Dict[str, Any]) -> List[str]:
+    """Where each service spent its time under the most loaded REST level (py-spy)."""
+    out: List[str] = []
+    for name, run in results["pipelines"].items():
+        profile = run.get("profile")
+        if not profile:
+            continue
+        out += ["", f"## Profile: {name}, REST, {profile['concurrency']} concurrent (py-spy, inclusive share of samples)", ""]
+        out += ["Loop busy: share of the main thread's samples spent working, not waiting (near 100%: "
+                "saturated). Frames: inclusive share of the working samples.", ""]
+        for service, data in profile["services"].items():
+            top = "; ".join(f"{row['frame']} {100 * row['share']:.0f}%" for row in data["top_inclusive"][:8])
+            busy = "–" if data.get("loop_busy") is None else f"{100 * data['loop_busy']:.0f}%"
+            out.append(f"- **{service}** (loop busy {busy}, {data['busy_samples']} working samples): {top or 'idle'}")
+    return out
+
+
+def render(results: Dict[str, Any], project: str, baseline: str) -> str:
+    s = results["settings"]
+    out = [
+        "# Load benchmark of the Guichet stack",
+        "",
+        f"Generated by `make bench` (`python -m benchmarks.run{' --quick' if results['quick'] else ''}`) on "
+        f"{results['date']}, in {results['total_seconds']:.0f} s.",
+        "",
+        machine_markdown(results["machine"]),
+        "",
+        "Everything runs on this one machine: the load generator, the back office (SQLite), the action "
+        "server, Rasa (in-memory tracker and lock stores) and the web server, on the embedded defaults.",
+        "",
+        f"Simulated citizens hold French multi-turn conversations (booking an appointment, tracking a demo "
+        f"case, waste day for a street, opening hours and contacts, small talk), each citizen one "
+        f"conversation at a time and its next message as soon as the reply is in (think time "
+        f"{s['think_time']} s). Levels: {', '.join(map(str, s['levels']))} concurrent conversations, each "
+        f"for at most {s['duration']} s or {s['max_turns']} turns, per transport "
+        f"({', '.join(s['transports'])}). A turn is the time from sending a message to its last reply; over "
+        f"socket.io the end of a turn is known after {s['quiet']} s without a new message (not counted in "
+        f"the latency, but it slows each citizen, so socket.io turns/s are lower by design). Errors: "
+        f"non-200, timeouts ({s['turn_timeout']} s), empty replies, failed connections. ‘Goal reached’: "
+        f"the booking confirmed, the case status given, the collection day given.",
+        "",
+    ]
+    described = {project: "Guichet's pipeline (`config.yml`)",
+                 baseline: "Rasa's default pipeline (`evaluation/default_config.yml`) on the same data, "
+                           "started in place of the project model"}
+    out += [f"- **{name}**: {described.get(name, name)} — model `{results['pipelines'][name]['model']}`"
+            for name in results["pipelines"]]
+    if any(run["training"].get("source") == "eval report, quick" for run in results["pipelines"].values()):
+        out += ["", "The models served come from a `--quick` `make eval` (the baseline's epochs capped): latency "
+                    "and memory are those of each architecture, the baseline's answers somewhat less accurate, "
+                    "and its training time is the shortened one."]
+    if s.get("env"):
+        out += ["", "Environment given to every service: " + ", ".join(f"`{k}={v}`" for k, v in s["env"].items())]
+    if results["quick"]:
+        out += ["", "**Quick run** (development smoke test): few turns; the numbers mean little."]
+    out += ["", "## Full-turn latency and throughput", ""] + level_rows(results)
+    out += ["", "![Latency against concurrency](bench_latency.png)", "",
+            "## NLU alone (POST /model/parse, sequential)", "",
+            "| pipeline | texts | p50 ms | p95 ms | errors | training s |", "|---|---:|---:|---:|---:|---:|"]
+    for name, run in results["pipelines"].items():
+        p = run["parse_ms"]
+        trained = run["training"]
+        source = {"reused": " (earlier training, same inputs)", "eval report": " (from eval.json)",
+                  "eval report, quick": " (from eval.json of a --quick run)"}.get(trained["source"], "")
+        out.append(f"| {name} | {p['count']} | {fmt(p['p50'], 1)} | {fmt(p['p95'], 1)} | {p['errors']} | "
+                   f"{fmt(trained['seconds'])}{source} |")
+    out += ["", "## Services: start to ready, memory", "",
+            "Ready: seconds from launch until the health URL answers (all four start together, so they "
+            "share the cores). Peak RSS: largest resident set of the service's process tree sampled every "
+            "0.5 s while serving; VmHWM: the kernel's peak resident set summed over the tree, start-up "
+            "(model loading) included.", ""] + service_rows(results)
+    out += profile_lines(results)
+    if "ratios" in results:
+        out += ["", f"## Ratios {project} / {baseline}", "",
+                "Above 1: Guichet's pipeline takes longer, uses more, or serves more turns per second.",
+                ""] + ratio_rows(results["ratios"])
+    return "\n".join(out) + "\n"
+
+
+def plot(results: Dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    transports = results["settings"]["transports"]
+    fig, axes = plt.subplots(1, len(transports), figsize=(6 * len(transports), 4.5), squeeze=False)
+    for ax, transport in zip(axes[0], transports):
+        for (name, run), color in zip(results["pipelines"].items(), ("tab:blue", "tab:orange")):
+            levels = [l for l in run["levels"] if l["transport"] == transport and l["latency_ms"]["p50"]]
+            x = [l["concurrency"] for l in levels]
+            ax.plot(x, [l["latency_ms"]["p50"] for l in levels], "o-", color=color, label=f"{name} p50")
+            ax.plot(x, [l["latency_ms"]["p95"] for l in levels], "s--", color=color, label=f"{name} p95")
+        ax.set_title(f"{transport}: full-turn latency")
+        ax.set_xlabel("concurrent conversations")
+        ax.set_ylabel("ms")
+        ax.set_yscale("log")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write(results: Dict[str, Any], out: Path, project: str, baseline: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    if project in results["pipelines"] and baseline in results["pipelines"]:
+        results["ratios"] = compute_ratios(results, project, baseline)
+    (out / "bench.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    plot(results, out / "bench_latency.png")
+    (out / "bench.md").write_text(render(results, project, baseline), encoding="utf-8")

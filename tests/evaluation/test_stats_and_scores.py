@@ -1,0 +1,156 @@
+"""Unit tests of the measuring code: statistics helpers, NLU scoring, report pieces.
+
+Fast (no model, no server): synthetic examples and predictions only.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from benchmarks.clients import _read_messages
+from benchmarks.load import Budget, LevelResult, LoadSettings, Record
+from benchmarks.scenarios import SCENARIOS, draw, every_scenario, pick_button
+from benchmarks.stats import ms_summary, percentile, rate, ratio, summarize
+from evaluation.core_stories import failed_story_names
+from evaluation.nlu_scores import Example, Prediction, reported_intent, score
+from evaluation.plots import confusion_labels
+
+
+def test_percentile_interpolates_like_numpy():
+    values = [15, 20, 35, 40, 50]
+    assert percentile(values, 0) == 15
+    assert percentile(values, 50) == 35
+    assert percentile(values, 100) == 50
+    assert percentile(values, 40) == pytest.approx(29.0)  # numpy.percentile(values, 40)
+    assert percentile(list(range(1, 101)), 95) == pytest.approx(95.05)
+
+
+def test_percentile_of_nothing_and_bad_rank():
+    assert percentile([], 50) is None
+    assert percentile([7.0], 99) == 7.0
+    with pytest.raises(ValueError):
+        percentile([1, 2], 101)
+
+
+def test_summaries_and_milliseconds():
+    summary = summarize([1.0, 2.0, 3.0, 4.0])
+    assert summary["count"] == 4 and summary["mean"] == 2.5 and summary["max"] == 4.0
+    assert summary["p50"] == 2.5
+    ms = ms_summary([0.1, 0.2, 0.3])
+    assert ms["count"] == 3 and ms["p50"] == pytest.approx(200.0) and ms["max"] == pytest.approx(300.0)
+    assert ms_summary([])["p95"] is None
+
+
+def test_ratio_and_rate():
+    assert ratio(3.0, 1.5) == 2.0
+    assert ratio(None, 1.0) is None and ratio(1.0, None) is None and ratio(1.0, 0) is None
+    assert rate(30, 10.0) == 3.0 and rate(5, 0) == 0.0
+
+
+def ex(text, intent, *entities):
+    return Example(text, intent, set(entities))
+
+
+def pred(intent, *entities):
+    return Prediction(intent, set(entities), 0.01)
+
+
+def test_score_counts_intents_entities_and_out_of_scope():
+    examples = [
+        ex("rdv passeport", "book_appointment", ("procedure", "passeport")),
+        ex("rdv cni", "book_appointment", ("procedure", "carte_identite")),
+        ex("la météo ?", "out_of_scope"),
+        ex("une blague", "out_of_scope"),
+        ex("horaires", "opening_hours"),
+    ]
+    predictions = [
+        pred("book_appointment", ("procedure", "passeport")),
+        pred("book_appointment", ("procedure", "passeport")),  # wrong value: one false positive
+        pred("out_of_scope"),
+        pred("nlu_fallback"),
+        pred(None),
+    ]
+    scores = score(examples, predictions)
+    assert scores.examples == 5
+    assert scores.intent_accuracy == pytest.approx(3 / 5)
+    assert scores.out_of_scope_recall == pytest.approx(0.5)
+    assert scores.per_intent["book_appointment"]["f1"] == pytest.approx(1.0)
+    assert scores.per_intent["opening_hours"]["f1"] == 0.0
+    # macro-F1 over the true intents: book 1.0, oos 2/3, opening_hours 0
+    assert scores.macro_f1 == pytest.approx((1.0 + 2 / 3 + 0.0) / 3)
+    assert scores.entity["precision"] == pytest.approx(0.5)
+    assert scores.entity["recall"] == pytest.approx(0.5)
+    assert scores.entity["f1"] == pytest.approx(0.5)
+    confusions = {(c["intent"], c["predicted"]): c["count"] for c in scores.confusions}
+    assert confusions == {("out_of_scope", "nlu_fallback"): 1, ("opening_hours", "None"): 1}
+
+
+def test_reported_intent_reads_retrieval_keys():
+    parse = {"intent": {"name": "faq"},
+             "response_selector": {"faq": {"response": {"intent_response_key": "faq/opening_hours"}}}}
+    assert reported_intent(parse) == "opening_hours"
+    assert reported_intent({"intent": {"name": "greet"}, "response_selector": {}}) == "greet"
+
+
+def test_confusion_labels_put_unknown_predictions_last():
+    assert confusion_labels(["b", "a"], ["a", "nlu_fallback", "b"]) == ["a", "b", "nlu_fallback"]
+
+
+def test_failed_story_names(tmp_path):
+    path = tmp_path / "failed_test_stories.yml"
+    path.write_text('version: "3.1"\nstories:\n- story: book then cancel (/tmp/x/inputs/tests/stories/a.yml)\n'
+                    '  steps: []\n- story: other (elsewhere/b.yml)\n  steps: []\n')
+    assert failed_story_names(path) == ["book then cancel (tests/stories/a.yml)", "other (elsewhere/b.yml)"]
+    assert failed_story_names(tmp_path / "missing.yml") == []
+    (tmp_path / "none.yml").write_text("# None of the test stories failed - all good!")
+    assert failed_story_names(tmp_path / "none.yml") == []
+
+
+def test_level_summary_counts_errors_and_throughput():
+    result = LevelResult(LoadSettings("rest", 2, 10, 100), wall_seconds=2.0)
+    result.records = [Record("faq", "ok", 0.1), Record("faq", "ok", 0.3), Record("faq", "timeout", 30.0),
+                      Record("booking", "empty", 0.2)]
+    summary = result.summary()
+    assert summary["turns"] == 4 and summary["ok_turns"] == 2
+    assert summary["turns_per_second"] == 1.0
+    assert summary["errors"] == {"timeout": 1, "empty": 1}
+    assert summary["error_rate"] == 0.5
+    assert summary["latency_ms"]["p50"] == pytest.approx(200.0)
+
+
+def test_budget_stops_on_turns():
+    budget = Budget(duration=60, max_turns=2)
+    assert budget.take() and budget.take() and not budget.take()
+    assert not Budget(duration=0, max_turns=5).take()
+
+
+def test_scenarios_and_buttons():
+    rng = random.Random(3)
+    kinds = {s.name for s in every_scenario(rng)}
+    assert kinds == set(SCENARIOS)
+    assert draw(rng, 1).steps
+    payloads = ["/affirm", '/inform{"time": "2026-12-01T09:30:00+01:00"}']
+    assert pick_button(payloads, '/inform{"time"', rng) == payloads[1]
+    assert pick_button(payloads, "/deny", rng) is None
+    read = _read_messages([{"text": "Choisissez", "buttons": [{"title": "9h30", "payload": "/x"}]},
+                           {"text": "ok", "quick_replies": [{"title": "Oui", "payload": "/affirm"}]}])
+    assert read == {"texts": ["Choisissez", "ok"], "payloads": ["/x", "/affirm"]}
+
+
+def test_profile_summary_counts_working_samples_and_loop_saturation():
+    from benchmarks.profiling import summarize
+
+    lines = [
+        "<module> (rasa:6);handle (rasa/core/processor.py:10);validate (jsonschema/validators.py:5) 6",
+        "<module> (rasa:6);handle (rasa/core/processor.py:12);predict (tensorflow/x.py:1) 3",
+        "<module> (rasa:6);serve (sanic/server/runners.py:155) 1",
+        "_bootstrap (threading.py:973);_worker (concurrent/futures/thread.py:81) 50",
+        "garbage line",
+    ]
+    summary = summarize(lines, top=5, ceiling=0.95)
+    assert summary["samples"] == 60 and summary["busy_samples"] == 9
+    assert summary["loop_busy"] == 0.9
+    top = [(row["frame"], row["share"]) for row in summary["top_inclusive"]]
+    assert top == [("validate (jsonschema/validators.py)", 0.667), ("predict (tensorflow/x.py)", 0.333)]
