@@ -25,7 +25,10 @@ def test_greeting_names_the_commune(citizen):
 
 
 def test_two_misunderstandings_offer_a_human(citizen):
-    citizen.say("xkcd qwerty zzz")
-    replies = citizen.say("plop plip plouf")
+    # "/nlu_fallback" is what the NLU reports for a message it cannot read; which free
+    # text falls below the threshold depends on training, so the intent is sent directly.
+    first = citizen.say("/nlu_fallback")
+    assert "reformuler" in " ".join(r.get("text", "") for r in first)
+    replies = citizen.say("/nlu_fallback")
     payloads = [b.get("payload") for r in replies for b in r.get("buttons", [])]
     assert "/human_handoff" in payloads

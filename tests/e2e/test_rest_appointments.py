@@ -16,21 +16,31 @@ pytestmark = pytest.mark.timeout(900)
 REFERENCE = re.compile(r"\b(RDV|EC|SIG|DEC|URB)-\d{4}-\d{5}\b")
 
 
-def first_payload(replies):
-    return next(b["payload"] for r in replies for b in r.get("buttons") or [])
-
-
 def test_booking_ends_with_a_reference_the_back_office_knows(citizen, stack):
-    replies = citizen.say("bonjour je voudrais un rendez-vous pour déposer notre dossier de mariage")
-    if not any(r.get("buttons") for r in replies):
-        replies = citizen.say("au plus tôt")
-    replies = citizen.say(first_payload(replies))  # the first free slot
-    citizen.say("Ana Lopez")
-    citizen.say("ana.lopez@example.fr")
-    citizen.say("/deny")  # no phone number
-    text = citizen.say_text("oui")
+    transcript = []
+
+    def say(text):
+        replies = citizen.say(text)
+        transcript.append((text, [(r.get("text"), [b.get("payload") for b in r.get("buttons") or []])
+                                  for r in replies]))
+        return replies
+
+    replies = say("bonjour je voudrais un rendez-vous pour déposer notre dossier de mariage")
+    slot = None
+    for _ in range(3):
+        slot = next((b["payload"] for r in replies for b in r.get("buttons") or []
+                     if '"time"' in b["payload"]), None)
+        if slot:
+            break
+        replies = say("au plus tôt")
+    assert slot, transcript
+    say(slot)  # the first free slot
+    say("Ana Lopez")
+    say("ana.lopez@example.fr")
+    say("/deny")  # no phone number
+    text = " ".join(r.get("text") or "" for r in say("oui"))
     match = REFERENCE.search(text)
-    assert match and match.group(1) == "RDV", text
+    assert match and match.group(1) == "RDV", transcript
 
     lookup = requests.post(
         f"{stack.url('backoffice')}/api/v1/appointments/lookup",
