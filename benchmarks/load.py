@@ -13,6 +13,7 @@ import asyncio
 import random
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -72,6 +73,12 @@ class LevelResult:
         for name in sorted({r.scenario for r in self.records}):
             per_scenario[name] = ms_summary([r.seconds for r in self.records if r.scenario == name and r.status == OK])
         connects = [c.connect_seconds for c in self.conversations if c.connect_seconds]
+        details = Counter(f"{r.status}: {r.detail}" for r in self.records if r.status != OK and r.detail)
+        goals: Dict[str, List[int]] = {}
+        for c in judged:
+            goals.setdefault(c.scenario, [0, 0])
+            goals[c.scenario][0] += bool(c.reached_goal)
+            goals[c.scenario][1] += 1
         return {
             "transport": self.settings.transport,
             "concurrency": self.settings.concurrency,
@@ -86,6 +93,8 @@ class LevelResult:
             "finished_conversations": sum(c.finished for c in self.conversations),
             "goal_reached": sum(bool(c.reached_goal) for c in judged),
             "goal_judged": len(judged),
+            "goal_by_scenario": {name: f"{ok}/{n}" for name, (ok, n) in sorted(goals.items())},
+            "error_details": dict(details.most_common(5)),
             "off_script_steps": sum(c.off_script for c in self.conversations),
             "late_messages": self.late_messages,
             "connect_ms": ms_summary(connects) if connects else None,

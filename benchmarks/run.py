@@ -157,6 +157,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     results: Dict[str, Any] = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "quick": args.quick,
+        "command": " ".join(["python -m benchmarks.run"] + list(sys.argv[1:] if argv is None else argv)),
         "machine": machine.describe(),
         "settings": {"levels": args.levels, "duration": args.duration, "max_turns": args.max_turns,
                      "transports": args.transports, "turn_timeout": args.turn_timeout,
