@@ -224,6 +224,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     workdir = ROOT / "var"
     env = {"DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{workdir / 'backoffice.db'}")}
+    workdir.mkdir(parents=True, exist_ok=True)
+    # demo cases and the demo agent (idempotent), so that the printed URLs can be tried at once
+    subprocess.run([str(VENV_BIN / "python"), "-m", "backoffice", "seed"], cwd=ROOT,
+                   env={**base_env(), **env}, check=True)
     if args.mode == "run":
         stack = Stack(model=args.model, workdir=workdir, extra_env=env)
         print("Starting the back office, the action server, Rasa and the web pages…", flush=True)
