@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Optional, Tuple
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from benchmarks import parse_latency, report  # noqa: E402
+from benchmarks import parse_latency, proccpu, report  # noqa: E402
 from benchmarks.load import LoadSettings, play_once, run_level  # noqa: E402
 from benchmarks.procmem import MemorySampler  # noqa: E402
 from benchmarks.profiling import Profiler  # noqa: E402
@@ -60,6 +60,8 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                         help="path of py-spy: profile every service during the most loaded REST level")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                         help="environment of every service, e.g. TF_INTRA_OP_PARALLELISM_THREADS=1 (repeatable)")
+    parser.add_argument("--rasa-workers", type=int, default=1,
+                        help="Rasa worker processes (SANIC_WORKERS); more than 1 uses endpoints.scale.yml")
     parser.add_argument("--out", type=Path, default=ROOT / "reports")
     args = parser.parse_args(argv)
     args.env = dict(item.split("=", 1) for item in args.env)
@@ -107,13 +109,17 @@ def run_levels(stack: Any, name: str, args: argparse.Namespace) -> Tuple[List[Di
             if args.profile and transport == "rest" and concurrency == max(args.levels):
                 profiler = Profiler(args.profile, pids, args.duration + args.turn_timeout,
                                     stack.workdir / "profiles").start()
+            cpu_before = proccpu.snapshot(pids)
             summary = asyncio.run(run_level(stack.url("rasa"), settings, label=name)).summary()
+            summary["cpu_ms_per_turn"] = proccpu.ms_per_turn(cpu_before, proccpu.snapshot(pids),
+                                                             summary["turns"])
             if profiler:
                 profile = {"transport": transport, "concurrency": concurrency, "services": profiler.stop()}
             lat = summary["latency_ms"]
             print(f"[bench] {name} {transport} x{concurrency}: {summary['turns']} turns, "
                   f"{summary['turns_per_second']:.2f}/s, p50 {report.fmt(lat['p50'])} ms, "
-                  f"p95 {report.fmt(lat['p95'])} ms, errors {summary['errors'] or 0}", flush=True)
+                  f"p95 {report.fmt(lat['p95'])} ms, errors {summary['errors'] or 0}, "
+                  f"CPU ms/turn {summary['cpu_ms_per_turn']}", flush=True)
             levels.append(summary)
     return levels, profile
 
@@ -122,11 +128,13 @@ def bench_pipeline(name: str, args: argparse.Namespace, workdir: Path) -> Dict[s
     """Everything measured for one pipeline, on its own fresh stack."""
     model, trained = model_for(name, args, workdir)
     print(f"[bench] {name}: starting the stack with {model}", flush=True)
-    stack, ready = start_stack(model, workdir / f"stack-{name}", args.env)
+    stack, ready = start_stack(model, workdir / f"stack-{name}", args.env, args.rasa_workers)
     try:
-        print(f"[bench] {name}: ready {ready}", flush=True)
+        pids = {s.name: s.process.pid for s in stack.services}
+        ready_cpu = {k: round(v, 1) for k, v in proccpu.snapshot(pids).items()}
+        print(f"[bench] {name}: ready {ready}, CPU seconds to get ready {ready_cpu}", flush=True)
         base = stack.url("rasa")
-        sampler = MemorySampler({s.name: s.process.pid for s in stack.services}).start()
+        sampler = MemorySampler(pids).start()
         warmup = asyncio.run(play_once(base, every_scenario(random.Random(1)), "rest", args.turn_timeout))
         texts = parse_latency.held_out_texts(ROOT / "tests" / "nlu", args.parse_samples)
         parse_ms = parse_latency.measure(base, texts)
@@ -139,6 +147,7 @@ def bench_pipeline(name: str, args: argparse.Namespace, workdir: Path) -> Dict[s
         "model": str(model),
         "training": trained,
         "ready_seconds": ready,
+        "ready_cpu_seconds": ready_cpu,
         "warmup": [{"scenario": o.scenario, "turns": o.turns, "goal": o.reached_goal,
                     "off_script": o.off_script} for o in warmup],
         "parse_ms": parse_ms,
@@ -161,7 +170,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         "machine": machine.describe(),
         "settings": {"levels": args.levels, "duration": args.duration, "max_turns": args.max_turns,
                      "transports": args.transports, "turn_timeout": args.turn_timeout,
-                     "quiet": args.quiet, "think_time": args.think_time, "env": args.env},
+                     "quiet": args.quiet, "think_time": args.think_time, "env": args.env,
+                     "rasa_workers": args.rasa_workers},
         "workdir": str(workdir),
         "pipelines": {},
     }

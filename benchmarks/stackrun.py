@@ -56,13 +56,15 @@ class ReadyWatcher:
                 self.seconds[name] = elapsed  # became ready between two polls
 
 
-def start_stack(model: Path, workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> tuple:
+def start_stack(model: Path, workdir: Path, extra_env: Optional[Dict[str, str]] = None,
+                rasa_workers: int = 1) -> tuple:
     """A started stack for ``model`` and the start-to-ready seconds of its services;
-    ``extra_env`` is given to every service (e.g. TensorFlow thread settings to try)."""
+    ``extra_env`` is given to every service (e.g. TensorFlow thread settings to try),
+    ``rasa_workers`` > 1 runs Rasa's workers on endpoints.scale.yml's Redis stores."""
     workdir.mkdir(parents=True, exist_ok=True)
     ports = {name: free_port() for name in ALL_SERVICES}
     env = {"DATABASE_URL": f"sqlite:///{workdir / 'backoffice.db'}", **(extra_env or {})}
-    stack = Stack(ports=ports, model=model, workdir=workdir, extra_env=env)
+    stack = Stack(ports=ports, model=model, workdir=workdir, extra_env=env, rasa_workers=rasa_workers)
     seed(stack)
     with ReadyWatcher(stack) as watcher:
         started = time.perf_counter()

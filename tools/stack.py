@@ -22,13 +22,26 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional
 
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 DEFAULT_MODEL = ROOT / "models" / "guichet.tar.gz"
+SCALE_ENDPOINTS = ROOT / "endpoints.scale.yml"
 DEFAULT_PORTS = {"backoffice": 8000, "actions": 5055, "rasa": 5005, "web": 8080}
 ALL_SERVICES = ("backoffice", "actions", "rasa", "web")
 READY_TIMEOUT = float(os.environ.get("GUICHET_READY_TIMEOUT", "240"))
+# Runtime tuning of every service, measured in benchmarks/TUNING.md; a value already in
+# the caller's environment (or given to Stack as extra_env) wins.
+RUNTIME_ENV = {
+    # glibc: at most 2 malloc arenas per process instead of 8 per core; Rasa's threads
+    # (TensorFlow, asyncio executors) otherwise each grow their own arena.
+    "MALLOC_ARENA_MAX": "2",
+    # Rasa: TensorFlow runs DIET/TED on small batches inside the event loop; one thread
+    # per op pool avoids spinning threads fighting for the 2 cores.
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",
+}
 
 
 def free_port() -> int:
@@ -42,6 +55,8 @@ def base_env() -> Dict[str, str]:
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    for key, value in RUNTIME_ENV.items():
+        env.setdefault(key, value)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
@@ -97,7 +112,9 @@ class Stack:
         model: Path = DEFAULT_MODEL,
         workdir: Optional[Path] = None,
         extra_env: Optional[Dict[str, str]] = None,
+        rasa_workers: int = 1,
     ) -> None:
+        self.rasa_workers = rasa_workers
         self.ports = dict(DEFAULT_PORTS, **(ports or {}))
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="guichet-stack-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -122,10 +139,20 @@ class Stack:
             f'action_endpoint:\n  url: "{self.url("actions")}/webhook"\n'
             # Human handoff: citizens' messages during a handoff go to the back office.
             f'event_broker:\n  type: channels.handoff_broker.BackOfficeEventBroker\n'
-            f'  url: "{self.url("backoffice")}"\n',
+            f'  url: "{self.url("backoffice")}"\n' + self._shared_stores(),
             encoding="utf-8",
         )
         return path
+
+    def _shared_stores(self) -> str:
+        """With several Rasa workers: endpoints.scale.yml's Redis tracker and lock stores,
+        their keys prefixed with Rasa's port (stacks on other ports never share them)."""
+        if self.rasa_workers <= 1:
+            return ""
+        scale = yaml.safe_load(SCALE_ENDPOINTS.read_text(encoding="utf-8"))
+        stores = {key: dict(scale[key], key_prefix=f"{scale[key]['key_prefix']}{self.ports['rasa']}")
+                  for key in ("tracker_store", "lock_store")}
+        return yaml.safe_dump(stores, sort_keys=False)
 
     def _service(self, name: str) -> Service:
         python, rasa = str(VENV_BIN / "python"), str(VENV_BIN / "rasa")
@@ -143,6 +170,7 @@ class Stack:
                 "--endpoints", str(self._endpoints_file()),
             ]
             health = f"{self.url(name)}/status"
+            return Service(name, cmd, health, env=dict(self.env, SANIC_WORKERS=str(self.rasa_workers)))
         elif name == "web":
             cmd = [python, "-m", "webapp", "--host", "127.0.0.1", "--port", port]
             health = f"{self.url(name)}/health"
@@ -221,6 +249,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=("run", "shell"))
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--rasa-workers", type=int, default=1,
+                        help="Rasa worker processes; more than 1 uses endpoints.scale.yml's Redis stores")
     args = parser.parse_args(argv)
     workdir = ROOT / "var"
     env = {"DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{workdir / 'backoffice.db'}")}
@@ -229,7 +259,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     subprocess.run([str(VENV_BIN / "python"), "-m", "backoffice", "seed"], cwd=ROOT,
                    env={**base_env(), **env}, check=True)
     if args.mode == "run":
-        stack = Stack(model=args.model, workdir=workdir, extra_env=env)
+        stack = Stack(model=args.model, workdir=workdir, extra_env=env, rasa_workers=args.rasa_workers)
         print("Starting the back office, the action server, Rasa and the web pages…", flush=True)
         stack.start()
         _print_urls(stack)
