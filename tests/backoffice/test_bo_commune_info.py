@@ -35,6 +35,8 @@ def test_services_and_hours(bo_client):
     assert hours["dimanche"] == []
     assert get(bo_client, "/services/urbanisme")["name"] == services["urbanisme"]["name"]
     assert_error(bo_client.get("/api/v1/services/piscine_olympique"), 404, "unknown_service")
+    assert_error(bo_client.get("/api/v1/services/piscine municipale"), 404, "unknown_service")
+    assert get(bo_client, "/services/police municipale")["id"] == "police_municipale"
 
 
 def test_service_status_live_and_at_an_instant(bo_client):
