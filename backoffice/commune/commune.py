@@ -158,9 +158,9 @@ class Commune:
         """Streets matching `query` (typos, accents, house numbers, abbreviations tolerated)."""
         return self._street_index.search(query, limit=limit)
 
-    def resolve_street(self, query: str) -> StreetResolution:
-        """One clear street, or the ambiguous candidates, or nothing."""
-        return self._street_index.resolve(query)
+    def resolve_street(self, query: str, limit: int = 5) -> StreetResolution:
+        """One clear street, or the ambiguous candidates (at most `limit`), or nothing."""
+        return self._street_index.resolve(query, limit)
 
     def sector_of(self, street_or_sector: str) -> str:
         """Waste sector id of a sector id/name or of a street; `CommuneLookupError` if unclear."""

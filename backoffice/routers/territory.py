@@ -34,7 +34,14 @@ def _lookup_error(exc: CommuneLookupError, code: str) -> ApiError:
 def search_streets(q: str = Query(..., min_length=1, max_length=200),
                    limit: int = Query(5, ge=1, le=20),
                    ctx: AppContext = Depends(get_context)):
-    return {"query": q, "matches": views.plain(ctx.commune.search_streets(q, limit))}
+    commune = ctx.commune
+    found = commune.resolve_street(q, limit)
+    resolution = "one" if found.match else ("several" if found.candidates else "none")
+    return {"query": q, "resolution": resolution,
+            "street": found.match.name if found.match else None,
+            "sector": found.match.sector if found.match else None,
+            "candidates": [candidate.name for candidate in found.candidates],
+            "matches": views.plain(commune.search_streets(q, limit))}
 
 
 @router.get("/waste/collections", response_model=CollectionsOut,

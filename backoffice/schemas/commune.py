@@ -89,6 +89,13 @@ class StreetMatchOut(OutModel):
 
 class StreetSearchOut(OutModel):
     query: str
+    resolution: str = Field(..., description="« one » : une rue clairement désignée (street) ; "
+                                             "« several » : pas de rue certaine, candidates à "
+                                             "proposer ; « none » : aucune rue proche.",
+                            example="one")
+    street: Optional[str] = Field(None, description="Nom officiel quand resolution = one.")
+    sector: Optional[str] = None
+    candidates: List[str] = Field(..., description="Rues proches, la plus probable d'abord.")
     matches: List[StreetMatchOut]
 
 

@@ -64,6 +64,16 @@ def test_street_search_tolerates_typos(bo_client):
     body = get(bo_client, "/streets/search", q="12 av de la republique")
     assert body["matches"][0] == {"name": "avenue de la République", "sector": "ouest",
                                   "score": body["matches"][0]["score"]}
+    assert (body["resolution"], body["street"], body["sector"]) == (
+        "one", "avenue de la République", "ouest")
+
+
+@pytest.mark.parametrize("query, resolution, candidates", [
+    ("curie", "several", ["rue Marie Curie", "rue Pierre et Marie Curie"]),
+    ("rue Xqztwvk", "none", [])])
+def test_street_search_gives_its_resolution(bo_client, query, resolution, candidates):
+    body = get(bo_client, "/streets/search", q=query)
+    assert (body["resolution"], body["street"], body["candidates"]) == (resolution, None, candidates)
 
 
 def test_waste_collections_by_street(bo_client):
