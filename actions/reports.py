@@ -22,12 +22,12 @@ from actions.api.backoffice import BackOfficeError, get_client, idempotency_key
 from actions.commune_info import commune_identity
 from actions.entities import first_entity
 from actions.streets import lookup_street, validate_street_answer
-from actions.territory_contacts import optional, validate_contact
+from actions.territory_contacts import contact_parts, optional, validate_contact
 from actions.territory_data import load_data
 from actions.territory_forms import (SKIPPED, YES_NO_BUTTONS, TerritoryFormValidation, accepted,
                                      ask_again, is_skip, reset_events, say_not_recorded,
                                      stopped_early)
-from actions.territory_text import (clean_input, find_email, find_phone, fold, house_number,
+from actions.territory_text import (clean_input, fold, house_number,
                                     house_number_in, matches_any, names_a_street)
 
 FORM_SLOTS = ["report_category", "report_street", "report_details", "report_description",
@@ -232,7 +232,8 @@ class ActionAskReportConfirm(Action):
 
 def report_body(tracker: Tracker) -> Dict[str, Any]:
     contact = optional(tracker.get_slot("report_contact"))
-    email, phone = find_email(contact), find_phone(contact)
+    parts = contact_parts(contact)
+    email, phone = parts["email"], parts["phone"]
     return {
         "category": tracker.get_slot("report_category"),
         "location": {"street": tracker.get_slot("report_street"),
