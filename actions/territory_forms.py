@@ -209,8 +209,8 @@ def fresh_message(tracker: Tracker, form: str) -> bool:
 
 
 #: The territory forms, and the slots their flows use besides the forms' own.
-TERRITORY_FORMS = ("waste_schedule_form", "waste_sorting_form", "bulky_waste_form", "report_form",
-                   "building_permit_form", "bus_departures_form")
+TERRITORY_FORMS = ("waste_schedule_form", "waste_sorting_form", "bulky_waste_form", "bin_request_form",
+                   "report_form", "building_permit_form", "bus_departures_form")
 EXTRA_SLOTS = ("bulky_address_details", "report_priority")
 
 
@@ -265,7 +265,8 @@ async def _ask_with_response(self: ActionAskSlot, dispatcher: CollectingDispatch
 
 #: Slots whose question is the domain's response ``utter_ask_<slot>``: one ask action each.
 ASKED_WITH_RESPONSE = ("waste_street", "sorting_item", "bulky_street", "bulky_items", "bulky_name",
-                       "bulky_email", "bulky_phone", "report_category", "report_street",
+                       "bulky_email", "bulky_phone", "bin_street", "bin_name",
+                       "bin_email", "report_category", "report_street",
                        "report_description", "report_contact", "urb_project_type", "urb_surface")
 ASK_ACTIONS = {slot: type(f"ActionAsk_{slot}", (ActionAskSlot,), {"slot": slot, "ask": _ask_with_response})
                for slot in ASKED_WITH_RESPONSE}
