@@ -264,7 +264,7 @@ async def _ask_with_response(self: ActionAskSlot, dispatcher: CollectingDispatch
 
 
 #: Slots whose question is the domain's response ``utter_ask_<slot>``: one ask action each.
-ASKED_WITH_RESPONSE = ("waste_street", "sorting_item", "bulky_street", "bulky_items", "bulky_name",
+ASKED_WITH_RESPONSE = ("waste_street", "sorting_item", "bulky_items", "bulky_name",
                        "bulky_email", "bulky_phone", "bin_street", "bin_name",
                        "bin_email", "report_category", "report_street",
                        "report_description", "report_contact", "urb_project_type", "urb_surface")

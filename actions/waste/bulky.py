@@ -1,6 +1,8 @@
 """Bulky waste (encombrants): explain for the citizen's street, then book a pick-up.
 
-``bulky_waste_form`` asks the street, tells the next rounds of its sector and what is
+``bulky_waste_form`` asks the street (saying first, from GET /waste/bulky-rounds without a
+street, when each sector's round passes, so that a citizen who gives no street still has
+an answer), tells the next rounds of its sector and what is
 accepted (GET /waste/bulky-rounds), asks whether to book, then the items, name, e-mail,
 optional phone, shows a summary and asks for confirmation. ``action_submit_bulky_waste``
 then creates the request (POST /bulky-waste-pickups, idempotent) and gives the DEC-…
@@ -19,7 +21,7 @@ from rasa_sdk.types import DomainDict
 from actions.api.backoffice import BackOfficeError, get_client, idempotency_key
 from actions.streets import validate_street_answer
 from actions.territory_contacts import optional, validate_email, validate_name, validate_phone
-from actions.territory_forms import (YES_NO_BUTTONS, TerritoryFormValidation, abort_form,
+from actions.territory_forms import (YES_NO_BUTTONS, ActionAskSlot, TerritoryFormValidation, abort_form,
                                      accepted, ask_again, reset_events, say_not_recorded,
                                      stopped_early)
 from actions.territory_text import (bullet_list, clean_input, first_upper, format_day, house_number,
@@ -54,10 +56,40 @@ def rounds_text(body: Dict[str, Any]) -> str:
             "Je peux enregistrer votre demande d'enlèvement.")
 
 
+def sectors_text(body: Dict[str, Any]) -> str:
+    """ "Secteur nord : 1er mardi du mois (prochaine le mardi 6 avril)" for each sector."""
+    lines = []
+    for sector in body.get("sectors") or []:
+        week = sector["week_of_month"]
+        rule = f"{'1er' if week == 1 else f'{week}e'} {sector['weekday']} du mois"
+        rounds = sector.get("rounds") or []
+        following = f" (prochaine le {format_day(rounds[0]['date'])})" if rounds else ""
+        lines.append(f"{first_upper(sector['sector_name'])} : {rule}{following}")
+    if not lines:
+        return ""
+    return "Tournées des encombrants, selon votre secteur :\n" + bullet_list(lines)
+
+
 def accepted_text(body: Dict[str, Any]) -> str:
     lines = [f"Acceptés ({body['max_volume']}) :" if body.get("max_volume") else "Acceptés :",
              bullet_list(body.get("accepted") or []), "Refusés :", bullet_list(body.get("refused") or [])]
     return "\n".join(line for line in lines if line)
+
+
+class ActionAskBulkyStreet(ActionAskSlot):
+    """Asks the street, after the rounds of every sector (when the back office answers)."""
+
+    slot = "bulky_street"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        try:
+            body = await get_client().acall("GET", "/waste/bulky-rounds")
+        except BackOfficeError:
+            body = {}  # the question alone; the street's answer will say if it fails
+        text = sectors_text(body)
+        if text:
+            dispatcher.utter_message(text=text)
+        dispatcher.utter_message(response="utter_ask_bulky_street")
 
 
 class ValidateBulkyWasteForm(TerritoryFormValidation):

@@ -122,13 +122,25 @@ class CollectionsOut(OutModel):
     collections: List[WasteCollectionOut]
 
 
-class BulkyRoundsOut(OutModel):
-    street: Optional[str]
+class BulkySectorRoundsOut(OutModel):
     sector: str
+    sector_name: str
     weekday: str
     week_of_month: int
-    capacity: Optional[int]
     rounds: List[CollectionDateOut]
+
+
+class BulkyRoundsOut(OutModel):
+    street: Optional[str]
+    sector: Optional[str] = Field(..., description="Absent quand aucune rue n'est donnée.")
+    weekday: Optional[str]
+    week_of_month: Optional[int]
+    capacity: Optional[int]
+    rounds: List[CollectionDateOut] = Field(
+        ..., description="Prochaines tournées du secteur ; vide sans rue (voir sectors).")
+    sectors: List[BulkySectorRoundsOut] = Field(
+        default_factory=list,
+        description="Sans rue : la règle et les prochaines tournées de chaque secteur.")
     description: str
     booking: str
     max_volume: str

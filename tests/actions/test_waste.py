@@ -5,8 +5,8 @@ import pytest
 
 from actions.territory_forms import ABORTED_SLOT, RETRIES_SLOT, SKIPPED
 from actions.waste.bins import ActionAskBinConfirm, ActionSubmitBinRequest, ValidateBinRequestForm
-from actions.waste.bulky import (ActionAskBulkyConfirm, ActionSubmitBulkyWaste, ValidateBulkyWasteForm,
-                                 split_items)
+from actions.waste.bulky import (ActionAskBulkyConfirm, ActionAskBulkyStreet, ActionSubmitBulkyWaste,
+                                 ValidateBulkyWasteForm, split_items)
 from actions.waste.recycling import ActionRecyclingCenter
 from actions.waste.schedule import (ActionWasteCollectionSchedule, ValidateWasteScheduleForm,
                                     asked_waste_type, schedule_text)
@@ -145,6 +145,23 @@ def test_refusal_says_nothing_was_booked(backoffice_client, dispatcher, make_tra
 def test_cancelled_booking_is_not_made(backoffice_down, dispatcher, make_tracker, domain):
     run(ActionSubmitBulkyWaste(), dispatcher, make_tracker(slots={**BOOKING, "bulky_confirm": False}), domain)
     assert "aucun enlèvement n'a été réservé" in all_text(dispatcher)
+
+
+def test_street_question_comes_with_every_sectors_rounds(backoffice_client, dispatcher, make_tracker,
+                                                         domain):
+    run(ActionAskBulkyStreet(), dispatcher, make_tracker([said("encombrants", "bulky_waste")]), domain)
+    body = backoffice_client.get("/waste/bulky-rounds")
+    text = all_text(dispatcher)
+    for sector in body["sectors"]:
+        assert sector["sector_name"] in text
+    assert "1er mardi du mois" in text and "(prochaine le " in text
+    assert dispatcher.messages[-1]["response"] == "utter_ask_bulky_street"
+
+
+def test_street_question_alone_when_the_back_office_is_down(backoffice_down, dispatcher, make_tracker,
+                                                            domain):
+    run(ActionAskBulkyStreet(), dispatcher, make_tracker([said("encombrants", "bulky_waste")]), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_bulky_street"]
 
 
 def test_booking_when_the_back_office_is_down(backoffice_down, dispatcher, make_tracker, domain):

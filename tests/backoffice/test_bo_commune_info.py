@@ -88,6 +88,17 @@ def test_waste_collections_by_street(bo_client):
     assert by_sector["street"] is None and by_sector["sector"] == "nord"
 
 
+def test_bulky_rounds_without_a_street_give_every_sector(bo_client, bo_commune):
+    body = get(bo_client, "/waste/bulky-rounds", **{"from": "2027-03-01"})
+    assert body["street"] is None and body["sector"] is None and body["rounds"] == []
+    assert [s["sector"] for s in body["sectors"]] == list(bo_commune.sectors)
+    nord = next(s for s in body["sectors"] if s["sector"] == "nord")
+    by_street = get(bo_client, "/waste/bulky-rounds", street="rue Victor Hugo",
+                    **{"from": "2027-03-01"})
+    assert nord["rounds"] == by_street["rounds"] and nord["weekday"] == by_street["weekday"]
+    assert body["accepted"] == by_street["accepted"] and by_street["sectors"] == []
+
+
 @pytest.mark.parametrize("street, status, code", [
     ("rue de Zanzibar-les-Flots", 404, "unknown_street"),
     ("rue des", 422, "ambiguous_street"),
