@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.api.backoffice import BackOfficeError, BackOfficeUnavailable
+from actions.api.backoffice import BackOfficeError, BackOfficeUnavailable, get_client, idempotency_key
 from actions.replies import HUMAN_BUTTON, say_error, say_unavailable
 from actions.territory_data import load_data
 from actions.territory_text import first_upper, fold
@@ -70,6 +70,19 @@ def say_not_recorded(dispatcher: CollectingDispatcher, error: BackOfficeError, w
         say_unavailable(dispatcher, what)
     else:
         dispatcher.utter_message(text=f"{error.message} {first_upper(what)}.")
+
+
+async def record_request(dispatcher: CollectingDispatcher, tracker: Tracker, path: str,
+                         body: Dict[str, Any], what_not_done: str) -> Optional[Dict[str, Any]]:
+    """POST ``body`` to ``path`` once (idempotency key from the citizen and the body): the
+    created case, or None after saying why nothing was recorded (``what_not_done``)."""
+    key = idempotency_key(tracker.sender_id, path, body)
+    try:
+        return await get_client().acall("POST", path, json_body=body, idempotency=key,
+                                        client_id=tracker.sender_id)
+    except BackOfficeError as error:
+        say_not_recorded(dispatcher, error, what_not_done)
+        return None
 
 
 def ask_again(tracker: Tracker, dispatcher: CollectingDispatcher, slot: str, text: str,

@@ -15,12 +15,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.api.backoffice import BackOfficeError, get_client, idempotency_key
 from actions.streets import validate_street_answer
 from actions.territory_contacts import validate_email, validate_name
 from actions.territory_data import load_data
 from actions.territory_forms import (YES_NO_BUTTONS, ActionAskSlot, TerritoryFormValidation,
-                                     accepted, ask_again, reset_events, say_not_recorded, stopped_early)
+                                     accepted, ask_again, record_request, reset_events, stopped_early)
 from actions.territory_text import fold
 
 FORM_SLOTS = ["bin_problem", "bin_street", "bin_name", "bin_email", "bin_confirm"]
@@ -143,13 +142,8 @@ class ActionSubmitBinRequest(Action):
         if tracker.get_slot("bin_confirm") is not True:
             dispatcher.utter_message(text=f"D'accord, j'annule : {NOT_RECORDED}.")
             return reset_events(FORM_SLOTS)
-        body = request_body(tracker)
-        key = idempotency_key(tracker.sender_id, "bin_request", body)
-        try:
-            case = await get_client().acall("POST", "/bin-requests", json_body=body,
-                                            idempotency=key, client_id=tracker.sender_id)
-        except BackOfficeError as error:
-            say_not_recorded(dispatcher, error, NOT_RECORDED)
-            return reset_events(FORM_SLOTS)
-        dispatcher.utter_message(text=confirmation_text(case))
+        case = await record_request(dispatcher, tracker, "/bin-requests", request_body(tracker),
+                                    NOT_RECORDED)
+        if case is not None:
+            dispatcher.utter_message(text=confirmation_text(case))
         return reset_events(FORM_SLOTS)

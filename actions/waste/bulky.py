@@ -18,11 +18,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.api.backoffice import BackOfficeError, get_client, idempotency_key
+from actions.api.backoffice import BackOfficeError, get_client
 from actions.streets import validate_street_answer
 from actions.territory_contacts import optional, validate_email, validate_name, validate_phone
 from actions.territory_forms import (YES_NO_BUTTONS, ActionAskSlot, TerritoryFormValidation, abort_form,
-                                     accepted, ask_again, reset_events, say_not_recorded,
+                                     accepted, ask_again, record_request, reset_events,
                                      stopped_early)
 from actions.territory_text import (bullet_list, clean_input, first_upper, format_day, house_number,
                                     join_words, to_date)
@@ -216,13 +216,8 @@ class ActionSubmitBulkyWaste(Action):
         if tracker.get_slot("bulky_confirm") is not True:
             dispatcher.utter_message(text="D'accord, j'annule : aucun enlèvement n'a été réservé.")
             return reset_events(FLOW_SLOTS)
-        body = pickup_body(tracker)
-        key = idempotency_key(tracker.sender_id, "bulky_waste", body)
-        try:
-            case = await get_client().acall("POST", "/bulky-waste-pickups", json_body=body,
-                                            idempotency=key, client_id=tracker.sender_id)
-        except BackOfficeError as error:
-            say_not_recorded(dispatcher, error, "votre demande d'enlèvement n'a pas été enregistrée")
-            return reset_events(FLOW_SLOTS)
-        dispatcher.utter_message(text=confirmation_text(case))
+        case = await record_request(dispatcher, tracker, "/bulky-waste-pickups", pickup_body(tracker),
+                                    "votre demande d'enlèvement n'a pas été enregistrée")
+        if case is not None:
+            dispatcher.utter_message(text=confirmation_text(case))
         return reset_events(FLOW_SLOTS)

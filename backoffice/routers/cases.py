@@ -11,7 +11,7 @@ from typing import Callable, Optional, Type
 from fastapi import APIRouter, Depends, Request
 
 from ..context import AppContext, get_context
-from ..idempotency import IdempotentRequest, execute_idempotent, idempotency_key_header
+from ..idempotency import idempotency_key_header
 from ..schemas.cases import BinRequestIn, BulkyPickupIn, CaseOut, CivilStatusRequestIn, ReportIn
 from ..schemas.common import COMMON_ERRORS, ReferenceAccess, error_responses
 from ..security import Caller, require_api_key
@@ -19,7 +19,7 @@ from ..services import cases as service
 from ..services.access import guarded_access
 from ..services.bulky import book_pickup
 from ..services.requests import bin_request_case, civil_status_case, report_case
-from .common import channel_header
+from .common import channel_header, create_case
 
 router = APIRouter(prefix="/api/v1", tags=["Dossiers"],
                    responses=error_responses(*COMMON_ERRORS))
@@ -50,16 +50,8 @@ def create_endpoint(path: str, name: str, body: Type, summary: str, build: CaseB
                  caller: Caller = Depends(require_api_key),
                  channel: str = Depends(channel_header),
                  ctx: AppContext = Depends(get_context)):
-        now = ctx.clock.now()
-        idem = IdempotentRequest.build(caller.key_id, key, "POST", request.url.path, data.dict())
-
-        def work(session):
-            case = service.create(session, build(ctx, data, session, now), now,
-                                  actor="citoyen", channel=channel)
-            return 201, service.to_out(case), case.reference
-
-        return execute_idempotent(ctx.sessions, idem, work, now,
-                                  ctx.settings.idempotency_ttl_hours)
+        return create_case(ctx, caller, request, key, data, channel, "citoyen",
+                           lambda session, now: build(ctx, data, session, now))
 
     endpoint.__name__ = name
     router.post(path, status_code=201, response_model=CaseOut, responses=error_responses(409),
