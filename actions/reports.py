@@ -18,16 +18,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.api.backoffice import BackOfficeError, get_client, idempotency_key
+from actions.api.backoffice import BackOfficeError, get_client
 from actions.commune_info import commune_identity
 from actions.entities import first_entity
 from actions.streets import lookup_street, validate_street_answer
-from actions.territory_contacts import optional, validate_contact
+from actions.territory_contacts import contact_parts, optional, validate_contact
 from actions.territory_data import load_data
 from actions.territory_forms import (SKIPPED, YES_NO_BUTTONS, TerritoryFormValidation, accepted,
-                                     ask_again, is_skip, reset_events, say_not_recorded,
+                                     ask_again, is_skip, record_request, reset_events,
                                      stopped_early)
-from actions.territory_text import (clean_input, find_email, find_phone, fold, house_number,
+from actions.territory_text import (clean_input, fold, house_number,
                                     house_number_in, matches_any, names_a_street)
 
 FORM_SLOTS = ["report_category", "report_street", "report_details", "report_description",
@@ -232,7 +232,8 @@ class ActionAskReportConfirm(Action):
 
 def report_body(tracker: Tracker) -> Dict[str, Any]:
     contact = optional(tracker.get_slot("report_contact"))
-    email, phone = find_email(contact), find_phone(contact)
+    parts = contact_parts(contact)
+    email, phone = parts["email"], parts["phone"]
     return {
         "category": tracker.get_slot("report_category"),
         "location": {"street": tracker.get_slot("report_street"),
@@ -270,12 +271,8 @@ class ActionSubmitReport(Action):
             dispatcher.utter_message(text=f"D'accord, je n'envoie rien : {NOT_RECORDED}.")
             return reset_events(FLOW_SLOTS)
         body = report_body(tracker)
-        key = idempotency_key(tracker.sender_id, "report", body)
-        try:
-            case = await get_client().acall("POST", "/reports", json_body=body, idempotency=key,
-                                            client_id=tracker.sender_id)
-        except BackOfficeError as error:
-            say_not_recorded(dispatcher, error, NOT_RECORDED)
+        case = await record_request(dispatcher, tracker, "/reports", body, NOT_RECORDED)
+        if case is None:
             return reset_events(FLOW_SLOTS)
         has_email = bool(body["contact"] and body["contact"].get("email"))
         dispatcher.utter_message(text=confirmation_text(case, has_email))

@@ -1,9 +1,9 @@
 """Street resolution for every territory flow: what the citizen typed -> one official street.
 
-The back office's fuzzy search (GET /streets/search) scores the commune's streets; this
-module decides, from those scores, whether one street is clearly meant, whether several
-are possible (the citizen then picks one with buttons, "Laquelle ?"), or none. Forms
-call :func:`validate_street_answer`; other flows call :func:`lookup_street`.
+The back office (GET /streets/search) decides whether one street is clearly meant
+(``resolution`` "one"), whether several are possible ("several": the citizen then picks
+one with buttons, "Laquelle ?"), or none; this module only turns that into questions.
+Forms call :func:`validate_street_answer`; other flows call :func:`lookup_street`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.backoffice import BackOfficeError, get_client
 from actions.territory_forms import abort_form, accepted, ask_again
-from actions.territory_text import clean_input, clear_winner, short_title
+from actions.territory_text import clean_input, short_title
 
-#: Candidates kept when no street is clearly meant: within this many points of the best.
-CANDIDATE_WINDOW = 15.0
 #: More candidates than this means the query is too vague ("rue", "rue des").
 MAX_CHOICES = 5
 MAX_QUERY = 200
@@ -41,16 +39,13 @@ class StreetLookup:
         return self.name is not None
 
 
-def resolve(query: str, matches: List[Dict[str, Any]]) -> StreetLookup:
-    """Decide from the back office's scored ``matches`` (best first) what was meant."""
-    if not matches:
-        return StreetLookup(query)
-    winner = clear_winner(matches)
-    if winner is not None:
-        return StreetLookup(query, winner["name"], winner.get("sector"))
-    top = matches[0]["score"]
-    close = [m["name"] for m in matches if m["score"] >= top - CANDIDATE_WINDOW]
-    return StreetLookup(query, candidates=close[:MAX_CHOICES], too_vague=len(close) > MAX_CHOICES)
+def from_search(query: str, body: Dict[str, Any]) -> StreetLookup:
+    """The back office's resolution of ``query`` (asked for MAX_CHOICES + 1 candidates)."""
+    if body.get("resolution") == "one" and body.get("street"):
+        return StreetLookup(query, body["street"], body.get("sector"))
+    candidates = list(body.get("candidates") or [])
+    return StreetLookup(query, candidates=candidates[:MAX_CHOICES],
+                        too_vague=len(candidates) > MAX_CHOICES)
 
 
 async def lookup_street(query: Any) -> StreetLookup:
@@ -60,7 +55,7 @@ async def lookup_street(query: Any) -> StreetLookup:
         return StreetLookup("")
     body = await get_client().acall("GET", "/streets/search",
                                     params={"q": text, "limit": MAX_CHOICES + 1})
-    return resolve(text, (body or {}).get("matches") or [])
+    return from_search(text, body or {})
 
 
 def street_buttons(candidates: List[str], intent: str = "inform") -> List[Dict[str, str]]:

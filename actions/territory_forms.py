@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.api.backoffice import BackOfficeError, BackOfficeUnavailable
+from actions.api.backoffice import BackOfficeError, BackOfficeUnavailable, get_client, idempotency_key
 from actions.replies import HUMAN_BUTTON, say_error, say_unavailable
 from actions.territory_data import load_data
 from actions.territory_text import first_upper, fold
@@ -70,6 +70,19 @@ def say_not_recorded(dispatcher: CollectingDispatcher, error: BackOfficeError, w
         say_unavailable(dispatcher, what)
     else:
         dispatcher.utter_message(text=f"{error.message} {first_upper(what)}.")
+
+
+async def record_request(dispatcher: CollectingDispatcher, tracker: Tracker, path: str,
+                         body: Dict[str, Any], what_not_done: str) -> Optional[Dict[str, Any]]:
+    """POST ``body`` to ``path`` once (idempotency key from the citizen and the body): the
+    created case, or None after saying why nothing was recorded (``what_not_done``)."""
+    key = idempotency_key(tracker.sender_id, path, body)
+    try:
+        return await get_client().acall("POST", path, json_body=body, idempotency=key,
+                                        client_id=tracker.sender_id)
+    except BackOfficeError as error:
+        say_not_recorded(dispatcher, error, what_not_done)
+        return None
 
 
 def ask_again(tracker: Tracker, dispatcher: CollectingDispatcher, slot: str, text: str,
@@ -209,8 +222,8 @@ def fresh_message(tracker: Tracker, form: str) -> bool:
 
 
 #: The territory forms, and the slots their flows use besides the forms' own.
-TERRITORY_FORMS = ("waste_schedule_form", "waste_sorting_form", "bulky_waste_form", "report_form",
-                   "building_permit_form", "bus_departures_form")
+TERRITORY_FORMS = ("waste_schedule_form", "waste_sorting_form", "bulky_waste_form", "bin_request_form",
+                   "report_form", "building_permit_form", "bus_departures_form")
 EXTRA_SLOTS = ("bulky_address_details", "report_priority")
 
 
@@ -264,8 +277,9 @@ async def _ask_with_response(self: ActionAskSlot, dispatcher: CollectingDispatch
 
 
 #: Slots whose question is the domain's response ``utter_ask_<slot>``: one ask action each.
-ASKED_WITH_RESPONSE = ("waste_street", "sorting_item", "bulky_street", "bulky_items", "bulky_name",
-                       "bulky_email", "bulky_phone", "report_category", "report_street",
+ASKED_WITH_RESPONSE = ("waste_street", "sorting_item", "bulky_items", "bulky_name",
+                       "bulky_email", "bulky_phone", "bin_street", "bin_name",
+                       "bin_email", "report_category", "report_street",
                        "report_description", "report_contact", "urb_project_type", "urb_surface")
 ASK_ACTIONS = {slot: type(f"ActionAsk_{slot}", (ActionAskSlot,), {"slot": slot, "ask": _ask_with_response})
                for slot in ASKED_WITH_RESPONSE}

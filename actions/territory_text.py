@@ -1,7 +1,8 @@
 """Text helpers of the territory flows: reading what citizens type, writing French.
 
 Citizen input is cleaned here (control characters, spaces, length) and searched for
-numbers, e-mail addresses and phone numbers; dates and prices coming from the back
+numbers and house numbers (e-mail addresses and phone numbers are checked by
+actions.citizen_forms); dates and prices coming from the back
 office are written the French way ("mardi 2 décembre", "1,20 €").
 """
 
@@ -17,8 +18,6 @@ from actions.dates import (WEEKDAYS, DateWish, UnusableDate, french_date, french
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-PHONE_RE = re.compile(r"(?:(?:\+|00)33\s?[1-9]|\b0[1-9])(?:[\s.-]?\d{2}){4}\b")
 _NUMBER = re.compile(r"(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d+))?")
 _HOUSE_NUMBER = re.compile(r"^\s*(?:n[°o]\s*)?(\d{1,4})\s*(bis|ter|[a-d])?\b", re.IGNORECASE)
 
@@ -54,16 +53,6 @@ def first_number(text: Any) -> Optional[float]:
         return None
     whole = re.sub(r"[ \u00a0]", "", match.group(1))
     return float(f"{whole}.{match.group(2)}" if match.group(2) else whole)
-
-
-def find_email(text: Any) -> Optional[str]:
-    match = EMAIL_RE.search(text) if isinstance(text, str) else None
-    return match.group(0) if match else None
-
-
-def find_phone(text: Any) -> Optional[str]:
-    match = PHONE_RE.search(text) if isinstance(text, str) else None
-    return _SPACES.sub(" ", match.group(0)).strip() if match else None
 
 
 _NUMBER_BEFORE_STREET = re.compile(

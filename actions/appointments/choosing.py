@@ -6,7 +6,8 @@ Slots of these forms:
   entities of any message ("non, plutôt jeudi") or from the citizen's words when asked;
 * ``appointment_offer``: what was offered last (procedure and ISO starts);
 * ``appointment_start``: the chosen start (ISO), from a slot button (its payload gives
-  the ``time`` entity as ISO) or typed ("9h30", "jeudi 14h" among the offered ones).
+  the ``time`` entity as ISO), by rank ("le deuxième") or typed ("9h30", "jeudi 14h",
+  "celui de 10h" among the offered ones).
 
 A new wish drops a chosen slot that does not fit it, so the form offers slots again.
 ``action_ask_appointment_wish`` and ``action_ask_appointment_start`` ask the questions.
@@ -28,6 +29,7 @@ from actions.citizen_forms import is_answer, latest_intent, latest_text, request
 from actions.dates import (DateWish, UnusableDate, french_datetime, paris_today,
                            parse_date_wish, wish_text)
 from actions.entities import entity_values
+from actions.ordinals import pick_by_rank
 from actions.replies import HUMAN_BUTTON, say_error
 
 RETRY_INTENTS = ("affirm", "book_appointment", "reschedule_appointment")
@@ -59,8 +61,9 @@ def fits(start: Optional[str], wish: DateWish) -> bool:
 
 
 def typed_choice(tracker: Tracker) -> Optional[str]:
-    """The slot the citizen chose: a button's ISO ``time`` entity, or one offered slot
-    matching the time (and day) typed."""
+    """The slot the citizen chose: a button's ISO ``time`` entity, the offered slot whose
+    rank is typed ("le deuxième"), or one offered slot matching the time (and day) typed
+    ("celui de 10h")."""
     for value in entity_values(tracker, "time"):
         moment = parse_start(value)
         if moment:
@@ -68,6 +71,9 @@ def typed_choice(tracker: Tracker) -> Optional[str]:
     text = latest_text(tracker)
     if not text:
         return None
+    ranked = pick_by_rank(text, offered_starts(tracker))
+    if ranked:
+        return ranked
     wish = parse_date_wish(text)
     if not isinstance(wish, DateWish) or wish.at is None:
         return None

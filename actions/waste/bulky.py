@@ -1,6 +1,8 @@
 """Bulky waste (encombrants): explain for the citizen's street, then book a pick-up.
 
-``bulky_waste_form`` asks the street, tells the next rounds of its sector and what is
+``bulky_waste_form`` asks the street (saying first, from GET /waste/bulky-rounds without a
+street, when each sector's round passes, so that a citizen who gives no street still has
+an answer), tells the next rounds of its sector and what is
 accepted (GET /waste/bulky-rounds), asks whether to book, then the items, name, e-mail,
 optional phone, shows a summary and asks for confirmation. ``action_submit_bulky_waste``
 then creates the request (POST /bulky-waste-pickups, idempotent) and gives the DEC-…
@@ -16,11 +18,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.api.backoffice import BackOfficeError, get_client, idempotency_key
+from actions.api.backoffice import BackOfficeError, get_client
 from actions.streets import validate_street_answer
 from actions.territory_contacts import optional, validate_email, validate_name, validate_phone
-from actions.territory_forms import (YES_NO_BUTTONS, TerritoryFormValidation, abort_form,
-                                     accepted, ask_again, reset_events, say_not_recorded,
+from actions.territory_forms import (YES_NO_BUTTONS, ActionAskSlot, TerritoryFormValidation, abort_form,
+                                     accepted, ask_again, record_request, reset_events,
                                      stopped_early)
 from actions.territory_text import (bullet_list, clean_input, first_upper, format_day, house_number,
                                     join_words, to_date)
@@ -54,10 +56,40 @@ def rounds_text(body: Dict[str, Any]) -> str:
             "Je peux enregistrer votre demande d'enlèvement.")
 
 
+def sectors_text(body: Dict[str, Any]) -> str:
+    """ "Secteur nord : 1er mardi du mois (prochaine le mardi 6 avril)" for each sector."""
+    lines = []
+    for sector in body.get("sectors") or []:
+        week = sector["week_of_month"]
+        rule = f"{'1er' if week == 1 else f'{week}e'} {sector['weekday']} du mois"
+        rounds = sector.get("rounds") or []
+        following = f" (prochaine le {format_day(rounds[0]['date'])})" if rounds else ""
+        lines.append(f"{first_upper(sector['sector_name'])} : {rule}{following}")
+    if not lines:
+        return ""
+    return "Tournées des encombrants, selon votre secteur :\n" + bullet_list(lines)
+
+
 def accepted_text(body: Dict[str, Any]) -> str:
     lines = [f"Acceptés ({body['max_volume']}) :" if body.get("max_volume") else "Acceptés :",
              bullet_list(body.get("accepted") or []), "Refusés :", bullet_list(body.get("refused") or [])]
     return "\n".join(line for line in lines if line)
+
+
+class ActionAskBulkyStreet(ActionAskSlot):
+    """Asks the street, after the rounds of every sector (when the back office answers)."""
+
+    slot = "bulky_street"
+
+    async def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        try:
+            body = await get_client().acall("GET", "/waste/bulky-rounds")
+        except BackOfficeError:
+            body = {}  # the question alone; the street's answer will say if it fails
+        text = sectors_text(body)
+        if text:
+            dispatcher.utter_message(text=text)
+        dispatcher.utter_message(response="utter_ask_bulky_street")
 
 
 class ValidateBulkyWasteForm(TerritoryFormValidation):
@@ -184,13 +216,8 @@ class ActionSubmitBulkyWaste(Action):
         if tracker.get_slot("bulky_confirm") is not True:
             dispatcher.utter_message(text="D'accord, j'annule : aucun enlèvement n'a été réservé.")
             return reset_events(FLOW_SLOTS)
-        body = pickup_body(tracker)
-        key = idempotency_key(tracker.sender_id, "bulky_waste", body)
-        try:
-            case = await get_client().acall("POST", "/bulky-waste-pickups", json_body=body,
-                                            idempotency=key, client_id=tracker.sender_id)
-        except BackOfficeError as error:
-            say_not_recorded(dispatcher, error, "votre demande d'enlèvement n'a pas été enregistrée")
-            return reset_events(FLOW_SLOTS)
-        dispatcher.utter_message(text=confirmation_text(case))
+        case = await record_request(dispatcher, tracker, "/bulky-waste-pickups", pickup_body(tracker),
+                                    "votre demande d'enlèvement n'a pas été enregistrée")
+        if case is not None:
+            dispatcher.utter_message(text=confirmation_text(case))
         return reset_events(FLOW_SLOTS)

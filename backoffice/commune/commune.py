@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Union
 from zoneinfo import ZoneInfo
 
+from rapidfuzz import fuzz
+
 from .errors import CommuneLookupError
 from .fuzzy import FuzzyIndex
 from .opening import OpeningStatus, Schedule, to_local
@@ -24,9 +26,23 @@ from .schema import (BulkyRound, Closure, DisabledParking, Impound, Line, Parkin
                      ResidentCard, Roadwork, Sector, Service, Street, WasteType)
 from .sorting import SortingGuide, SortingMatch
 from .streets import StreetIndex, StreetMatch, StreetResolution
-from .text import fold
+from .text import fold, singular, without_stop_words, words
 from .transport import BusNetwork, Departure
 from .waste import CollectionDate, next_bulky_rounds, next_collections
+
+#: Words (folded, singular) that many services share: they never decide which one is
+#: meant ("piscine municipale" is not the police municipale).
+GENERIC_SERVICE_WORDS = frozenset(
+    "service municipal municipale mairie ville commune communal communale public publique "
+    "bureau accueil guichet centre office".split())
+#: How close a distinctive word of the question must be to a word of the service's names.
+DISTINCTIVE_WORD_SCORE = 80.0
+
+
+def distinctive_words(text: str) -> List[str]:
+    """The words of `text` that can tell one service from another."""
+    return [word for word in (singular(w) for w in without_stop_words(words(text)))
+            if len(word) > 2 and word not in GENERIC_SERVICE_WORDS]
 
 if TYPE_CHECKING:
     from .crosscheck import Files
@@ -120,18 +136,31 @@ class Commune:
         if query in self.services:
             return self.services[query]
         matches = self._service_names.search(query, limit=2, threshold=75.0)
-        if matches and (len(matches) == 1 or matches[0][1] > matches[1][1]):
-            return matches[0][0]
-        return None
+        if not matches or (len(matches) > 1 and matches[0][1] <= matches[1][1]):
+            return None
+        service = matches[0][0]
+        return service if self._names_distinctive_words(service, query) else None
+
+    def _names_distinctive_words(self, service: Service, query: str) -> bool:
+        """Whether a distinctive word of `query` is (nearly) a word of the service's names;
+        a query of generic words only ("la mairie de Villebrune") relies on the fuzzy score."""
+        commune_words = set(distinctive_words(self.info.name))
+        asked = [word for word in distinctive_words(query) if word not in commune_words]
+        if not asked:
+            return True
+        known = {singular(word) for text in (service.id.replace("_", " "), service.name,
+                                             *service.aliases) for word in words(text)}
+        return any(fuzz.ratio(word, other) >= DISTINCTIVE_WORD_SCORE
+                   for word in asked for other in known)
 
     # -------------------------------------------------------------- streets
     def search_streets(self, query: str, limit: int = 5) -> List[StreetMatch]:
         """Streets matching `query` (typos, accents, house numbers, abbreviations tolerated)."""
         return self._street_index.search(query, limit=limit)
 
-    def resolve_street(self, query: str) -> StreetResolution:
-        """One clear street, or the ambiguous candidates, or nothing."""
-        return self._street_index.resolve(query)
+    def resolve_street(self, query: str, limit: int = 5) -> StreetResolution:
+        """One clear street, or the ambiguous candidates (at most `limit`), or nothing."""
+        return self._street_index.resolve(query, limit)
 
     def sector_of(self, street_or_sector: str) -> str:
         """Waste sector id of a sector id/name or of a street; `CommuneLookupError` if unclear."""

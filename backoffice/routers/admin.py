@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..context import AppContext, get_context
 from ..errors import ApiError
-from ..idempotency import IdempotentRequest, execute_idempotent, idempotency_key_header
+from ..idempotency import idempotency_key_header
 from ..models import Case
 from ..schemas.appointments import AdminAppointmentsOut
 from ..schemas.cases import AdminCaseIn, AdminStatusIn, CaseKind, CaseListOut, CaseOut
@@ -19,7 +19,7 @@ from ..security import Caller, require_admin_key
 from ..services import appointments as appointment_service
 from ..services import cases as service
 from ..transactions import run_transaction
-from .common import channel_header, check_date, reference_path
+from .common import channel_header, check_date, create_case, reference_path
 
 router = APIRouter(prefix="/api/v1/admin", tags=["Administration"],
                    responses=error_responses(*COMMON_ERRORS))
@@ -32,15 +32,8 @@ def admin_create_case(data: AdminCaseIn, request: Request,
                       caller: Caller = Depends(require_admin_key),
                       channel: str = Depends(channel_header),
                       ctx: AppContext = Depends(get_context)):
-    now = ctx.clock.now()
-    idem = IdempotentRequest.build(caller.key_id, key, "POST", request.url.path, data.dict())
-
-    def work(session):
-        case = service.create(session, service.from_admin_request(data), now, actor="agent",
-                              channel=channel)
-        return 201, service.to_out(case), case.reference
-
-    return execute_idempotent(ctx.sessions, idem, work, now, ctx.settings.idempotency_ttl_hours)
+    return create_case(ctx, caller, request, key, data, channel, "agent",
+                       lambda _session, _now: service.from_admin_request(data))
 
 
 @router.get("/cases", response_model=CaseListOut, summary="Lister les dossiers")

@@ -1,12 +1,15 @@
-"""Small dependencies shared by the routers (channel header, reference path parameter)."""
+"""Small helpers shared by the routers (channel header, reference path parameter, case
+creation with an idempotency key)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, Callable, Optional, TypeVar
 
-from fastapi import Header, Path
+from fastapi import Header, Path, Request
 
 from ..errors import ApiError
+from ..idempotency import IdempotentRequest, execute_idempotent
+from ..services import cases as case_service
 from ..references import REFERENCE_INPUT_PATTERN, normalize_reference
 from ..schemas.common import check_year
 
@@ -38,3 +41,17 @@ def check_date(value: When, parameter: str) -> When:
         return check_year(value)
     except ValueError as exc:
         raise ApiError(422, "date_out_of_range", str(exc), {"parameter": parameter}) from exc
+
+
+def create_case(ctx, caller, request: Request, key: Optional[str], data: Any, channel: str,
+                actor: str, build: Callable[[Any, datetime], Any]):
+    """Create the case ``build(session, now)`` describes, once per idempotency key (201)."""
+    now = ctx.clock.now()
+    idem = IdempotentRequest.build(caller.key_id, key, "POST", request.url.path, data.dict())
+
+    def work(session):
+        case = case_service.create(session, build(session, now), now, actor=actor,
+                                   channel=channel)
+        return 201, case_service.to_out(case), case.reference
+
+    return execute_idempotent(ctx.sessions, idem, work, now, ctx.settings.idempotency_ttl_hours)

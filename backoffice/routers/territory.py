@@ -34,7 +34,14 @@ def _lookup_error(exc: CommuneLookupError, code: str) -> ApiError:
 def search_streets(q: str = Query(..., min_length=1, max_length=200),
                    limit: int = Query(5, ge=1, le=20),
                    ctx: AppContext = Depends(get_context)):
-    return {"query": q, "matches": views.plain(ctx.commune.search_streets(q, limit))}
+    commune = ctx.commune
+    found = commune.resolve_street(q, limit)
+    resolution = "one" if found.match else ("several" if found.candidates else "none")
+    return {"query": q, "resolution": resolution,
+            "street": found.match.name if found.match else None,
+            "sector": found.match.sector if found.match else None,
+            "candidates": [candidate.name for candidate in found.candidates],
+            "matches": views.plain(commune.search_streets(q, limit))}
 
 
 @router.get("/waste/collections", response_model=CollectionsOut,
@@ -62,22 +69,40 @@ def waste_collections(street: str = StreetQuery,
 
 @router.get("/waste/bulky-rounds", response_model=BulkyRoundsOut,
             responses=error_responses(404), summary="Prochaines tournées d'encombrants")
-def bulky_rounds(street: str = StreetQuery,
+def bulky_rounds(street: Optional[str] = Query(
+                     None, min_length=1, max_length=200,
+                     description="Rue ou secteur ; sans rue, les tournées de chaque secteur."),
                  start: Optional[date] = Query(None, alias="from"),
                  count: int = Query(3, ge=1, le=12),
                  ctx: AppContext = Depends(get_context)):
     commune = ctx.commune
-    name, sector = locate(commune, street)
     first = check_date(start, "from") if start else ctx.clock.today()
-    rule, info = commune.bulky_round(sector), commune.bulky_waste
-    return {"street": name, "sector": sector, "weekday": rule.weekday,
-            "week_of_month": rule.week_of_month,
-            "capacity": rule.capacity or ctx.settings.bulky_round_capacity,
-            "rounds": [views.collection_date(found)
-                       for found in commune.next_bulky_round_details(sector, first, count)],
+    info = commune.bulky_waste
+    body = {"street": None, "sector": None, "weekday": None, "week_of_month": None,
+            "capacity": None, "rounds": [], "sectors": [],
             "description": info.description, "booking": info.booking,
             "max_volume": info.max_volume, "accepted": list(info.accepted),
             "refused": list(info.refused)}
+
+    def rounds_of(sector: str) -> list:
+        return [views.collection_date(found)
+                for found in commune.next_bulky_round_details(sector, first, count)]
+
+    if street is None:
+        body["sectors"] = [
+            {"sector": sector.id, "sector_name": sector.name,
+             "weekday": commune.bulky_round(sector.id).weekday,
+             "week_of_month": commune.bulky_round(sector.id).week_of_month,
+             "rounds": rounds_of(sector.id)}
+            for sector in commune.sectors.values()]
+        return body
+    name, sector = locate(commune, street)
+    rule = commune.bulky_round(sector)
+    body.update(street=name, sector=sector, weekday=rule.weekday,
+                week_of_month=rule.week_of_month,
+                capacity=rule.capacity or ctx.settings.bulky_round_capacity,
+                rounds=rounds_of(sector))
+    return body
 
 
 @router.get("/waste/recycling-center", response_model=RecyclingCentreOut,

@@ -143,6 +143,24 @@ class BulkyPickupIn(ApiModel):
     phone: Optional[Phone] = None
 
 
+class BinProblem(str, Enum):
+    nouveau = "nouveau"
+    plus_grand = "plus_grand"
+    casse = "casse"
+    vol = "vol"
+
+
+class BinRequestIn(ApiModel):
+    problem: BinProblem = Field(..., description="Bac neuf, plus grand, cassé ou volé.")
+    street: Street = Field(..., description="Rue du domicile (résolue en nom officiel).",
+                           example="12 rue Victor Hugo")
+    address_details: Optional[AddressLine] = Field(None, example="n° 12, bâtiment B")
+    description: Optional[Description] = Field(None, example="Le couvercle est arraché.")
+    name: Name
+    email: Email
+    phone: Optional[Phone] = None
+
+
 class CaseHistoryIn(ApiModel):
     status: Code
     at: datetime

@@ -89,6 +89,13 @@ class StreetMatchOut(OutModel):
 
 class StreetSearchOut(OutModel):
     query: str
+    resolution: str = Field(..., description="« one » : une rue clairement désignée (street) ; "
+                                             "« several » : pas de rue certaine, candidates à "
+                                             "proposer ; « none » : aucune rue proche.",
+                            example="one")
+    street: Optional[str] = Field(None, description="Nom officiel quand resolution = one.")
+    sector: Optional[str] = None
+    candidates: List[str] = Field(..., description="Rues proches, la plus probable d'abord.")
     matches: List[StreetMatchOut]
 
 
@@ -115,13 +122,25 @@ class CollectionsOut(OutModel):
     collections: List[WasteCollectionOut]
 
 
-class BulkyRoundsOut(OutModel):
-    street: Optional[str]
+class BulkySectorRoundsOut(OutModel):
     sector: str
+    sector_name: str
     weekday: str
     week_of_month: int
-    capacity: Optional[int]
     rounds: List[CollectionDateOut]
+
+
+class BulkyRoundsOut(OutModel):
+    street: Optional[str]
+    sector: Optional[str] = Field(..., description="Absent quand aucune rue n'est donnée.")
+    weekday: Optional[str]
+    week_of_month: Optional[int]
+    capacity: Optional[int]
+    rounds: List[CollectionDateOut] = Field(
+        ..., description="Prochaines tournées du secteur ; vide sans rue (voir sectors).")
+    sectors: List[BulkySectorRoundsOut] = Field(
+        default_factory=list,
+        description="Sans rue : la règle et les prochaines tournées de chaque secteur.")
     description: str
     booking: str
     max_volume: str

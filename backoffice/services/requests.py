@@ -1,10 +1,11 @@
-"""Turn citizens' civil-status requests and reports into new cases."""
+"""Turn citizens' civil-status requests, reports and bin requests into new cases."""
 from __future__ import annotations
 
 from typing import Optional
 
-from ..schemas.cases import CivilStatusRequestIn, ReportIn
+from ..schemas.cases import BinRequestIn, CivilStatusRequestIn, ReportIn
 from .cases import REPORT_CATEGORY_LABELS, NewCase
+from .locating import resolve_street
 
 DOCUMENT_LABELS = {
     "acte_naissance": "Acte de naissance",
@@ -15,6 +16,14 @@ DOCUMENT_LABELS = {
 #: Service in charge, used only when the commune declares a service with this id.
 CIVIL_STATUS_SERVICE = "etat_civil"
 TECHNICAL_SERVICE = "services_techniques"
+WASTE_SERVICE = "dechets"
+
+BIN_PROBLEM_LABELS = {
+    "nouveau": "Demande d'un nouveau bac",
+    "plus_grand": "Demande d'un bac plus grand",
+    "casse": "Remplacement d'un bac cassé",
+    "vol": "Remplacement d'un bac volé",
+}
 
 
 def _known_service(commune, service_id: str) -> Optional[str]:
@@ -62,4 +71,23 @@ def report_case(commune, data: ReportIn) -> NewCase:
             "requester_phone": contact.phone if contact else None,
             "category": category, "priority": priority, "description": data.description,
             "street": data.location.street, "location_details": data.location.details,
+        })
+
+
+def bin_request_case(commune, data: BinRequestIn) -> NewCase:
+    """A DEC case (status ``recu``) for a new, bigger, broken or stolen bin."""
+    street = resolve_street(commune, data.street)
+    problem = data.problem.value
+    return NewCase(
+        kind="DEC", case_type=f"bac_{problem}", status="recu",
+        title=f"{BIN_PROBLEM_LABELS[problem]} : {street.name}",
+        fields={
+            "next_step": ("Le service déchets va étudier votre demande et vous contactera "
+                          "sous 5 jours ouvrés pour convenir de la livraison du bac."),
+            "service_id": _known_service(commune, WASTE_SERVICE),
+            "requester_name": data.name, "requester_email": data.email,
+            "requester_phone": data.phone, "street": street.name, "sector": street.sector,
+            "location_details": data.address_details or (
+                data.street if data.street != street.name else None),
+            "description": data.description,
         })

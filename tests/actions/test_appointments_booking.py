@@ -221,6 +221,26 @@ def test_a_slot_is_chosen_by_button_or_by_typing_its_time(backoffice_client, mak
     assert typed["appointment_start"] == starts[2]
 
 
+@pytest.mark.parametrize("answer, index", [("le deuxième", 1), ("la première", 0), ("le 3e", 2),
+                                           ("je prends le dernier", 2), ("le 2nd créneau", 1)])
+def test_a_slot_is_chosen_by_its_rank(backoffice_client, make_tracker, dispatcher, domain,
+                                      answer, index):
+    starts = [s.isoformat() for s in free_starts(backoffice_client, "passeport")[:3]]
+    offer = {"procedure": "passeport", "starts": starts}
+    chosen = validate(make_tracker, dispatcher, domain, "appointment_start", answer, "inform",
+                      slots={"appointment_offer": offer})
+    assert chosen["appointment_start"] == starts[index]
+
+
+def test_a_rank_beyond_the_offer_is_not_a_choice(backoffice_client, make_tracker, dispatcher,
+                                                 domain):
+    starts = [s.isoformat() for s in free_starts(backoffice_client, "passeport")[:2]]
+    chosen = validate(make_tracker, dispatcher, domain, "appointment_start", "le 5e", "inform",
+                      slots={"appointment_offer": {"procedure": "passeport", "starts": starts}})
+    assert chosen.get("appointment_start") is None
+    assert "Je n'ai pas reconnu ce créneau" in texts(dispatcher)
+
+
 def test_the_summary_shows_what_will_be_booked(make_tracker, dispatcher, domain):
     tracker = make_tracker([], slots={"procedure": "passeport", "appointment_start": "2030-01-08T09:30:00+01:00",
                                       "citizen_name": "Claire Martin", "citizen_email": "c@example.fr",

@@ -2,28 +2,24 @@
 
 import json
 
-from actions.streets import StreetLookup, lookup_street, resolve, street_buttons, validate_street_answer
+from actions.streets import StreetLookup, lookup_street, street_buttons, validate_street_answer
 from actions.territory_forms import ABORTED_SLOT, RETRIES_SLOT
 from tests.actions.territory_support import all_text, assert_button_rules, buttons, call
 
 
-def test_resolve_keeps_the_only_perfect_match():
-    found = resolve("rue pasteur", [{"name": "rue Pasteur", "sector": "ouest", "score": 100.0},
-                                    {"name": "rue Louis Pasteur", "sector": "sud", "score": 90.0}])
+def test_the_only_perfect_match_is_kept(backoffice_client):
+    found = call(lookup_street("rue pasteur"))
     assert found.name == "rue Pasteur" and found.sector == "ouest"
 
 
-def test_resolve_offers_the_close_candidates_when_none_is_clear():
-    found = resolve("curie", [{"name": "rue Marie Curie", "score": 90.0},
-                              {"name": "rue Pierre et Marie Curie", "score": 90.0},
-                              {"name": "rue Maurice Ravel", "score": 72.0}])
+def test_close_candidates_are_offered_when_none_is_clear(backoffice_client):
+    found = call(lookup_street("curie"))
     assert not found.found
     assert found.candidates == ["rue Marie Curie", "rue Pierre et Marie Curie"]
 
 
-def test_resolve_says_a_type_alone_is_too_vague():
-    matches = [{"name": f"rue {n}", "score": 75.0} for n in "ABCDEF"]
-    found = resolve("rue des", matches)
+def test_a_type_alone_is_too_vague(backoffice_client):
+    found = call(lookup_street("rue des"))
     assert found.too_vague and not found.found
 
 

@@ -4,9 +4,9 @@ centre, sorting guide and bin requests; and what happens when the back office is
 import pytest
 
 from actions.territory_forms import ABORTED_SLOT, RETRIES_SLOT, SKIPPED
-from actions.waste.bins import ActionBinRequest
-from actions.waste.bulky import (ActionAskBulkyConfirm, ActionSubmitBulkyWaste, ValidateBulkyWasteForm,
-                                 split_items)
+from actions.waste.bins import ActionAskBinConfirm, ActionSubmitBinRequest, ValidateBinRequestForm
+from actions.waste.bulky import (ActionAskBulkyConfirm, ActionAskBulkyStreet, ActionSubmitBulkyWaste,
+                                 ValidateBulkyWasteForm, split_items)
 from actions.waste.recycling import ActionRecyclingCenter
 from actions.waste.schedule import (ActionWasteCollectionSchedule, ValidateWasteScheduleForm,
                                     asked_waste_type, schedule_text)
@@ -147,6 +147,23 @@ def test_cancelled_booking_is_not_made(backoffice_down, dispatcher, make_tracker
     assert "aucun enlèvement n'a été réservé" in all_text(dispatcher)
 
 
+def test_street_question_comes_with_every_sectors_rounds(backoffice_client, dispatcher, make_tracker,
+                                                         domain):
+    run(ActionAskBulkyStreet(), dispatcher, make_tracker([said("encombrants", "bulky_waste")]), domain)
+    body = backoffice_client.get("/waste/bulky-rounds")
+    text = all_text(dispatcher)
+    for sector in body["sectors"]:
+        assert sector["sector_name"] in text
+    assert "1er mardi du mois" in text and "(prochaine le " in text
+    assert dispatcher.messages[-1]["response"] == "utter_ask_bulky_street"
+
+
+def test_street_question_alone_when_the_back_office_is_down(backoffice_down, dispatcher, make_tracker,
+                                                            domain):
+    run(ActionAskBulkyStreet(), dispatcher, make_tracker([said("encombrants", "bulky_waste")]), domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_bulky_street"]
+
+
 def test_booking_when_the_back_office_is_down(backoffice_down, dispatcher, make_tracker, domain):
     run(ActionSubmitBulkyWaste(), dispatcher, make_tracker(slots=BOOKING), domain)
     text = all_text(dispatcher)
@@ -205,14 +222,48 @@ def test_sorting_when_the_back_office_is_down(backoffice_down, dispatcher, make_
 
 
 # -- bins --------------------------------------------------------------------------------
-def test_stolen_bin_gets_advice_and_the_waste_service(backoffice_client, dispatcher, make_tracker, domain):
-    tracker = make_tracker([said("on m'a volé ma poubelle", "bin_request", bin_problem="vol")])
-    run(ActionBinRequest(), dispatcher, tracker, domain)
-    waste = backoffice_client.get("/services/déchets")
-    text = all_text(dispatcher)
-    assert "volé" in text and waste["phone"] in text and "Je ne peux pas encore enregistrer" in text
+BIN = {"bin_problem": "casse", "bin_street": "rue Victor Hugo", "bin_name": "Jeanne Dupont",
+       "bin_email": "jeanne.dupont@example.fr", "bin_confirm": True}
+
+
+@pytest.mark.parametrize("answer, problem", [
+    ("casse", "casse"), ("on me l'a volée", "vol"), ("il est trop petit", "plus_grand"),
+    ("je viens d'emménager", "nouveau"), ("un nouveau bac, le mien est fendu", "casse")])
+def test_bin_problem_from_a_button_or_words(answer, problem, dispatcher, make_tracker, domain):
+    result = call(ValidateBinRequestForm().validate_bin_problem(answer, dispatcher, make_tracker(), domain))
+    assert result["bin_problem"] == problem and all_text(dispatcher)
+
+
+def test_unclear_bin_problem_is_asked_again_with_buttons(dispatcher, make_tracker, domain):
+    result = call(ValidateBinRequestForm().validate_bin_problem("bonjour", dispatcher, make_tracker(), domain))
+    assert result["bin_problem"] is None and result[RETRIES_SLOT] == 1
+    assert [b["payload"] for b in buttons(dispatcher)][2] == '/inform{"bin_problem": "casse"}'
+
+
+def test_bin_request_summary_then_recorded_once(backoffice_client, make_tracker, domain):
+    from rasa_sdk.executor import CollectingDispatcher
+    summary, first, second = CollectingDispatcher(), CollectingDispatcher(), CollectingDispatcher()
+    tracker = make_tracker([user_event("oui", "affirm")], slots=BIN, sender_id="bin-citizen")
+    run(ActionAskBinConfirm(), summary, tracker, domain)
+    assert "Bac cassé" in all_text(summary) and "jeanne.dupont@example.fr" in all_text(summary)
+    events = run(ActionSubmitBinRequest(), first, tracker, domain)
+    run(ActionSubmitBinRequest(), second, tracker, domain)
+    text = all_text(first)
+    reference = text.split("Votre référence : ")[1].split(".")[0]
+    assert reference.startswith("DEC-") and f"Votre référence : {reference}." in all_text(second)
+    case = backoffice_client.post("/cases/lookup", {"reference": reference,
+                                                    "email": "jeanne.dupont@example.fr"})
+    assert (case["type"], case["status"]) == ("bac_casse", "recu")
+    assert slots_set(events)["bin_problem"] is None
+
+
+def test_cancelled_bin_request_is_not_recorded(backoffice_down, dispatcher, make_tracker, domain):
+    run(ActionSubmitBinRequest(), dispatcher, make_tracker(slots={**BIN, "bin_confirm": False}), domain)
+    assert "votre demande de bac n'a pas été enregistrée" in all_text(dispatcher)
 
 
 def test_bin_request_when_the_back_office_is_down(backoffice_down, dispatcher, make_tracker, domain):
-    run(ActionBinRequest(), dispatcher, make_tracker([said("bac cassé", "bin_request")]), domain)
-    assert "ne répond pas" in all_text(dispatcher)
+    run(ActionSubmitBinRequest(), dispatcher, make_tracker(slots=BIN), domain)
+    text = all_text(dispatcher)
+    assert "ne répond pas" in text and "Votre demande de bac n'a pas été enregistrée" in text
+    assert "DEC-" not in text

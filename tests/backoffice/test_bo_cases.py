@@ -1,5 +1,6 @@
 """Cases API: admin creation and status changes, citizen look-up with rate limiting,
-and the creation of civil-status requests (EC), reports (SIG) and bulky pickups (DEC)."""
+and the creation of civil-status requests (EC), reports (SIG), bulky pickups and bin
+requests (DEC)."""
 from __future__ import annotations
 
 import pytest
@@ -240,5 +241,38 @@ def test_bulky_pickup_moves_to_next_round_when_full(bo_client, bo_commune):
 def test_bulky_pickup_unknown_street(bo_client):
     error = assert_error(bo_client.post("/api/v1/bulky-waste-pickups",
                                         json={**PICKUP, "street": "rue de Nulle Part Ailleurs"}),
+                         422, "unknown_street")
+    assert "Villebrune" in error["message"]
+
+
+BIN = {"problem": "casse", "street": "12 rue Victor Hugo", "name": "Jean Dupont",
+       "email": "jean.dupont@example.fr", "description": "Le couvercle est arraché."}
+
+
+def test_bin_request_is_recorded_idempotently_and_can_be_followed(bo_client):
+    key = {"Idempotency-Key": "bin-1"}
+    first = bo_client.post("/api/v1/bin-requests", json=BIN, headers=key)
+    assert first.status_code == 201, first.text
+    case = first.json()
+    assert (case["reference"], case["kind"], case["type"], case["status"]) == (
+        "DEC-2027-00001", "DEC", "bac_casse", "recu")
+    assert case["title"] == "Remplacement d'un bac cassé : rue Victor Hugo"
+    assert case["pickup"] is None and "5 jours ouvrés" in case["next_step"]
+    replay = bo_client.post("/api/v1/bin-requests", json=BIN, headers=key)
+    assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.json() == case
+    assert_error(bo_client.post("/api/v1/bin-requests", json={**BIN, "problem": "vol"},
+                                headers=key), 409, "idempotency_key_reused")
+    followed = lookup(bo_client, case["reference"], "Jean.Dupont@example.fr")
+    assert followed.status_code == 200 and followed.json()["type"] == "bac_casse"
+    other = bo_client.post("/api/v1/bin-requests", json={**BIN, "problem": "nouveau"})
+    assert other.json()["reference"] == "DEC-2027-00002"
+
+
+def test_bin_request_bad_inputs(bo_client):
+    assert_error(bo_client.post("/api/v1/bin-requests", json={**BIN, "problem": "rose"}),
+                 422, "validation_error")
+    error = assert_error(bo_client.post("/api/v1/bin-requests",
+                                        json={**BIN, "street": "rue de Nulle Part Ailleurs"}),
                          422, "unknown_street")
     assert "Villebrune" in error["message"]

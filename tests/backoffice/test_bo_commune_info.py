@@ -35,6 +35,8 @@ def test_services_and_hours(bo_client):
     assert hours["dimanche"] == []
     assert get(bo_client, "/services/urbanisme")["name"] == services["urbanisme"]["name"]
     assert_error(bo_client.get("/api/v1/services/piscine_olympique"), 404, "unknown_service")
+    assert_error(bo_client.get("/api/v1/services/piscine municipale"), 404, "unknown_service")
+    assert get(bo_client, "/services/police municipale")["id"] == "police_municipale"
 
 
 def test_service_status_live_and_at_an_instant(bo_client):
@@ -62,6 +64,16 @@ def test_street_search_tolerates_typos(bo_client):
     body = get(bo_client, "/streets/search", q="12 av de la republique")
     assert body["matches"][0] == {"name": "avenue de la République", "sector": "ouest",
                                   "score": body["matches"][0]["score"]}
+    assert (body["resolution"], body["street"], body["sector"]) == (
+        "one", "avenue de la République", "ouest")
+
+
+@pytest.mark.parametrize("query, resolution, candidates", [
+    ("curie", "several", ["rue Marie Curie", "rue Pierre et Marie Curie"]),
+    ("rue Xqztwvk", "none", [])])
+def test_street_search_gives_its_resolution(bo_client, query, resolution, candidates):
+    body = get(bo_client, "/streets/search", q=query)
+    assert (body["resolution"], body["street"], body["candidates"]) == (resolution, None, candidates)
 
 
 def test_waste_collections_by_street(bo_client):
@@ -74,6 +86,17 @@ def test_waste_collections_by_street(bo_client):
         assert all(d["date"] >= "2027-03-01" for d in collection["dates"])
     by_sector = get(bo_client, "/waste/collections", street="nord")
     assert by_sector["street"] is None and by_sector["sector"] == "nord"
+
+
+def test_bulky_rounds_without_a_street_give_every_sector(bo_client, bo_commune):
+    body = get(bo_client, "/waste/bulky-rounds", **{"from": "2027-03-01"})
+    assert body["street"] is None and body["sector"] is None and body["rounds"] == []
+    assert [s["sector"] for s in body["sectors"]] == list(bo_commune.sectors)
+    nord = next(s for s in body["sectors"] if s["sector"] == "nord")
+    by_street = get(bo_client, "/waste/bulky-rounds", street="rue Victor Hugo",
+                    **{"from": "2027-03-01"})
+    assert nord["rounds"] == by_street["rounds"] and nord["weekday"] == by_street["weekday"]
+    assert body["accepted"] == by_street["accepted"] and by_street["sectors"] == []
 
 
 @pytest.mark.parametrize("street, status, code", [

@@ -178,6 +178,14 @@ def test_find_service_by_everyday_words(commune_demo):
     assert commune_demo.find_service("urbanisme").id == "urbanisme"
     assert commune_demo.find_service("ccas").id == "ccas"
     assert commune_demo.find_service("quelque chose de très différent") is None
+    assert commune_demo.find_service("mairie de Villebrune").id == "etat_civil"
+    assert commune_demo.find_service("le service urbanism").id == "urbanisme"
+
+
+@pytest.mark.parametrize("query", ["piscine municipale", "bibliothèque municipale",
+                                   "service des sports", "la mairie annexe"])
+def test_generic_words_never_pick_a_service(commune_demo, query):
+    assert commune_demo.find_service(query) is None
 
 
 def test_unknown_service_is_a_lookup_error(commune_demo):
