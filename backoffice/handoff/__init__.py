@@ -1,8 +1,9 @@
 """Human handoff: AGT tickets, the agent console and the API the assistant uses.
 
 ``install(app)`` is called by the app factory: it reads the handoff settings, loads the
-commune's canned replies, and mounts the API (``/api/v1/handoff``), the console
-(``/console/``) and its static files. See docs/handoff.md.
+commune's canned replies, mounts the API (``/api/v1/handoff``), the console
+(``/console/``) and its static files, and starts the background retry of failed
+deliveries with the app (retry.py). See docs/handoff.md.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .canned import FILE_NAME, CannedReply, load_canned_replies
 from .delivery import Delivery
+from .retry import install_retry
 from .settings import HandoffSettings
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -37,3 +39,4 @@ def install(app: FastAPI, settings: Optional[HandoffSettings] = None) -> None:
     app.include_router(api.router)
     app.include_router(console.router)
     app.mount("/console/static", StaticFiles(directory=str(STATIC_DIR)), name="console-static")
+    install_retry(app, settings)

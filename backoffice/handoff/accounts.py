@@ -80,3 +80,11 @@ def ensure_demo_agent(session: Session, now: datetime) -> bool:
         return False
     create_agent(session, DEMO_USERNAME, DEMO_NAME, DEMO_PASSWORD, now)
     return True
+
+
+def set_available(session: Session, agent_id: int, available: bool) -> bool:
+    """An agent comes back (True) or goes "en pause" (False): only available agents count
+    as able to answer a citizen (sessions.agents_online)."""
+    agent = session.get(Agent, agent_id)
+    agent.available = available
+    return available

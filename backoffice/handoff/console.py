@@ -75,7 +75,8 @@ def _current(request: Request, ctx: AppContext) -> Optional[Dict[str, Any]]:
         if record is None:
             return None
         return {"agent_id": record.agent_id, "name": record.agent.display_name,
-                "username": record.agent.username, "csrf": record.csrf_token}
+                "username": record.agent.username, "csrf": record.csrf_token,
+                "available": record.agent.available}
 
     return run_transaction(ctx.sessions, work) if token else None
 
@@ -220,6 +221,23 @@ def logout(request: Request, csrf_token: str = Form(""),
     return response
 
 
+@router.post("/availability")
+def set_availability(request: Request, available: str = Form(..., pattern="^[01]$"),
+                     csrf_token: str = Form(""), ctx: AppContext = Depends(get_context)):
+    """The agent goes "en pause" (available=0) or comes back (available=1)."""
+    try:
+        me = _require(request, ctx, csrf_token)
+    except ApiError as error:
+        if wants_json(request) or error.code != "not_logged_in":
+            raise
+        return _login_redirect(request)
+    value = run_transaction(ctx.sessions, lambda session: accounts.set_available(
+        session, me["agent_id"], available == "1"))
+    if wants_json(request):
+        return {"available": value}
+    return RedirectResponse("/console/", status_code=303)
+
+
 # -- pages -------------------------------------------------------------------------------
 def _queue_data(ctx: AppContext, request: Request) -> Dict[str, Any]:
     now = ctx.clock.now()
@@ -256,6 +274,7 @@ def _ticket_data(ctx: AppContext, request: Request, reference: str, after: int,
                 "messages": [_message_view(m) for m in
                              tickets.messages_after(session, after, ticket=ticket)],
                 "notes": [_note_view(n) for n in tickets.notes_of(session, ticket)],
+                "undelivered": tickets.undelivered_labels(session, ticket),
                 "mine": ticket.agent_id == me["agent_id"] and ticket.status == CLAIMED,
                 "summary": tickets.summary(ticket), "transcript": ticket.transcript or [],
                 "canned": rendered(state.canned, me["name"].split()[0], ticket.reference)}

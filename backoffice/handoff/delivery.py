@@ -7,14 +7,18 @@ messages to the tracker as bot utterances and pushes them on the citizen's chann
 REST citizens read them with the poll endpoint; a REST integration that gave a
 ``callback_url`` (host allowed by HANDOFF_CALLBACK_HOSTS) is also sent them.
 
-Messages are delivered in order, all the undelivered ones of a ticket at once; a failure
-is recorded on the message (the console shows it) and retried with the next delivery.
+Messages are delivered in order, all the undelivered ones of a ticket at once. A failure
+is recorded on the messages (attempts, error, time of the next attempt, doubling up to
+HANDOFF_RETRY_BACKOFF_MAX_SECONDS); backoffice/handoff/retry.py retries them in the
+background until HANDOFF_RETRY_MAX_ATTEMPTS, after which the console shows them as not
+delivered for good. Nothing is dropped: the next message of the agent carries them again.
 """
 from __future__ import annotations
 
 import logging
 import threading
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any, Callable, Dict, List, Optional
 from urllib.parse import urlsplit
 
@@ -75,6 +79,15 @@ class Delivery:
         self.client.close()
 
 
+def record_failure(message: Message, error: str, now: Any, settings: HandoffSettings) -> None:
+    """One more failed attempt; no next attempt once the last one has failed."""
+    message.delivery_error = error[:200]
+    message.delivery_attempts = (message.delivery_attempts or 0) + 1
+    message.next_attempt_at = (
+        now + timedelta(seconds=settings.retry_delay(message.delivery_attempts))
+        if message.delivery_attempts < settings.retry_max_attempts else None)
+
+
 def _payload(message: Message) -> Dict[str, Any]:
     return {"id": message.id, "author": message.author, "text": message.text,
             "agent_name": message.agent.display_name if message.agent else None}
@@ -113,8 +126,9 @@ def deliver_pending(sessions: sessionmaker, delivery: Delivery, ticket_id: int, 
                     Message.id.in_([m["id"] for m in messages]))).scalars():
                 if error is None:
                     item.delivered_at, item.delivery_error = now, None
+                    item.next_attempt_at = None
                 else:
-                    item.delivery_error = error[:200]
+                    record_failure(item, error, now, delivery.settings)
 
         if messages:
             run_transaction(sessions, record)

@@ -11,7 +11,8 @@ and its reference counters (``AGT-YYYY-NNNNN``). Invariants kept by the database
 from __future__ import annotations
 
 from sqlalchemy import (JSON, Boolean, Column, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, text)
+                        UniqueConstraint, text, true)
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import relationship
 
 from ..models import Base, UTCDateTime
@@ -36,6 +37,8 @@ class Agent(Base):
     display_name = Column(String(120), nullable=False)
     password_hash = Column(String(100), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
+    #: False while the agent is "en pause": they do not count as an agent who can answer.
+    available = Column(Boolean, nullable=False, default=True, server_default=true())
     created_at = Column(UTCDateTime, nullable=False)
 
 
@@ -107,6 +110,9 @@ class Message(Base):
     created_at = Column(UTCDateTime, nullable=False)
     delivered_at = Column(UTCDateTime)
     delivery_error = Column(String(200))
+    #: Failed deliveries so far; the background retry stops at HANDOFF_RETRY_MAX_ATTEMPTS.
+    delivery_attempts = Column(Integer, nullable=False, default=0, server_default=sql_text("0"))
+    next_attempt_at = Column(UTCDateTime)
     agent = relationship(Agent, lazy="joined")
 
     __table_args__ = (UniqueConstraint("ticket_id", "external_id"),)

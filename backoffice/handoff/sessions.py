@@ -76,9 +76,11 @@ def close_session(session: Session, token: Optional[str]) -> None:
 
 
 def agents_online(session: Session, now: datetime, settings: HandoffSettings) -> int:
-    """Agents with a console session active within the presence window."""
+    """Agents who can answer: a console session active within the presence window, and
+    not "en pause" (``Agent.available``)."""
     since = now - timedelta(seconds=settings.presence_seconds)
     return session.execute(
         select(func.count(func.distinct(AgentSession.agent_id)))
         .join(Agent, Agent.id == AgentSession.agent_id)
-        .where(AgentSession.last_seen_at >= since, Agent.active.is_(True))).scalar_one()
+        .where(AgentSession.last_seen_at >= since, Agent.active.is_(True),
+               Agent.available.is_(True))).scalar_one()

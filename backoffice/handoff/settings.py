@@ -11,6 +11,11 @@ HANDOFF_SESSION_MAX_HOURS               console session absolute lifetime
 HANDOFF_COOKIE_SECURE                   1 behind HTTPS: cookies get the Secure flag
 HANDOFF_CALLBACK_HOSTS                  hosts REST integrations may give as callback URL
 HANDOFF_CANNED_REPLIES                  YAML file (default <commune>/canned_replies.yml)
+HANDOFF_RETRY_SECONDS                   background retry of failed deliveries: period and
+                                        first back-off step (default 10; 0 turns it off)
+HANDOFF_RETRY_MAX_ATTEMPTS              failed attempts after which a message is shown
+                                        as not delivered for good (default 6)
+HANDOFF_RETRY_BACKOFF_MAX_SECONDS       longest wait between two attempts (default 300)
 =====================================  ===============================================
 """
 from __future__ import annotations
@@ -44,6 +49,9 @@ class HandoffSettings:
     callback_hosts: Tuple[str, ...] = ()
     canned_replies: Optional[Path] = None
     delivery_timeout: float = 5.0
+    retry_seconds: int = 10
+    retry_max_attempts: int = 6
+    retry_backoff_max_seconds: int = 300
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "HandoffSettings":
@@ -68,4 +76,15 @@ class HandoffSettings:
                                  (env.get("HANDOFF_CALLBACK_HOSTS") or "").split(",")
                                  if h.strip()),
             canned_replies=Path(canned) if canned else None,
+            retry_seconds=max(0, _int(env, "HANDOFF_RETRY_SECONDS", cls.retry_seconds)),
+            retry_max_attempts=max(1, _int(env, "HANDOFF_RETRY_MAX_ATTEMPTS",
+                                           cls.retry_max_attempts)),
+            retry_backoff_max_seconds=_int(env, "HANDOFF_RETRY_BACKOFF_MAX_SECONDS",
+                                           cls.retry_backoff_max_seconds),
         )
+
+    def retry_delay(self, attempts: int) -> float:
+        """Seconds before the next attempt after ``attempts`` failed ones (doubling)."""
+        step = max(self.retry_seconds, 1)
+        return float(min(step * 2 ** max(attempts - 1, 0), max(self.retry_backoff_max_seconds,
+                                                                 step)))

@@ -21,6 +21,18 @@ BOT_RESUMES = ("Je reprends la conversation. Merci d'avoir échangé avec notre 
 TICKET_CLOSED = ("L'agent a clôturé la conversation. Je reste à votre disposition si vous "
                  "avez besoin d'autre chose.")
 
+NOT_DELIVERED_RETRYING = "non remis, nouvel essai automatique en cours"
+NOT_DELIVERED_FOR_GOOD = ("non remis après {attempts} essais : il sera renvoyé avec votre "
+                          "prochain message")
+
 
 def reason_label(code: str) -> str:
     return REASONS.get(code, code)
+
+
+def delivery_label(delivered: bool, failed_for_good: bool, attempts: int) -> str:
+    """What the console shows next to an agent message not delivered to the citizen."""
+    if delivered:
+        return ""
+    return NOT_DELIVERED_FOR_GOOD.format(attempts=attempts) if failed_for_good \
+        else NOT_DELIVERED_RETRYING

@@ -218,6 +218,14 @@ def messages_after(session: Session, after: int, *, ticket: Optional[Ticket] = N
     return list(session.execute(query).scalars())
 
 
+def undelivered_labels(session: Session, ticket: Ticket) -> Dict[str, str]:
+    """Agent messages of ``ticket`` not delivered yet, by id, with the console's label."""
+    pending = session.execute(select(Message).where(
+        Message.ticket_id == ticket.id, Message.author == AGENT,
+        Message.delivered_at.is_(None)).order_by(Message.id)).scalars()
+    return {str(m.id): message_out(m)["delivery_label"] for m in pending}
+
+
 def add_note(session: Session, ticket: Ticket, agent: Agent, text: str, now: datetime) -> Note:
     note = Note(ticket_id=ticket.id, agent_id=agent.id, text=text, created_at=now)
     session.add(note)
@@ -231,11 +239,16 @@ def notes_of(session: Session, ticket: Ticket) -> List[Note]:
 
 
 def message_out(message: Message) -> Dict[str, Any]:
+    delivered = message.delivered_at is not None or message.author != AGENT
+    attempts = message.delivery_attempts or 0
+    # next_attempt_at is cleared when the last background attempt has failed.
+    failed_for_good = not delivered and attempts > 0 and message.next_attempt_at is None
     return {"id": message.id, "author": message.author, "text": message.text,
             "agent_name": message.agent.display_name if message.agent else None,
-            "created_at": message.created_at,
-            "delivered": message.delivered_at is not None or message.author != AGENT,
-            "delivery_error": message.delivery_error}
+            "created_at": message.created_at, "delivered": delivered,
+            "delivery_error": message.delivery_error, "delivery_attempts": attempts,
+            "delivery_failed": failed_for_good,
+            "delivery_label": texts.delivery_label(delivered, failed_for_good, attempts)}
 
 
 def summary(ticket: Ticket) -> Dict[str, Any]:

@@ -15,17 +15,15 @@ from typing import Dict, Iterator, List
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
 from tests.backoffice.bo_helpers import API_KEY, ADMIN_KEY, COMMUNE_DIR, PARIS
-from tests.backoffice.conftest import PG_ADMIN_URL, _postgres_answers, _process_alive
+from tests.pg_fixtures import empty_database, postgres_database
 
 #: Monday 1 March 2027, 10:00: the town hall (etat_civil) and the CCAS are open.
 OPEN_NOW = datetime(2027, 3, 1, 10, 0, tzinfo=PARIS)
 #: Same day, 19:00: everything is closed.
 CLOSED_NOW = datetime(2027, 3, 1, 19, 0, tzinfo=PARIS)
 PG_PREFIX = "guichet_test_handoff_"
-PG_DB = f"{PG_PREFIX}{__import__('os').getpid()}"
 TABLES = ("handoff_notes", "handoff_messages", "handoff_tickets", "handoff_agent_sessions",
           "handoff_agents", "reference_counters", "idempotency_keys", "lookup_failures")
 PASSWORD = "mot-de-passe-solide"
@@ -70,39 +68,12 @@ class FakeRasa:
 
 @pytest.fixture(scope="session")
 def ho_postgres_url() -> Iterator[str]:
-    if not _postgres_answers():
-        pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
-    with admin.connect() as conn:
-        for (name,) in conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-                                    {"p": PG_PREFIX + "%"}):
-            pid = name[len(PG_PREFIX):]
-            if pid.isdigit() and not _process_alive(int(pid)):
-                conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {PG_DB}"))
-    from backoffice.migrate import upgrade
-    upgrade(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)"))
-    admin.dispose()
+    yield from postgres_database(PG_PREFIX)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def ho_database_url(request, tmp_path: Path) -> str:
-    from backoffice.migrate import upgrade
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'backoffice.db'}"
-        upgrade(url)
-        return url
-    url = request.getfixturevalue("ho_postgres_url")
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return url
+    return empty_database(request, tmp_path, "ho_postgres_url", TABLES)
 
 
 @pytest.fixture

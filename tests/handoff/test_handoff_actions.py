@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import handoff
+from actions import handoff, handoff_offer
 from actions.api import backoffice as backoffice_api
 from actions.settings import SETTINGS
 from tests.conftest import user_event
@@ -104,6 +104,43 @@ def test_accepting_the_person_after_two_misunderstandings(monkeypatch, open_offi
         sender="citizen-2", make_tracker=make_tracker)
     _, _, data = hand_over(monkeypatch, open_office, tracker, domain)
     assert data["summary"]["reason"] == "L'assistant n'a pas compris l'usager deux fois de suite"
+
+
+def misunderstood_then(answer, intent, sender, count, make_tracker):
+    events = [socket_event(f"zzz {n}", "nlu_fallback", f"{sender}-{n}") for n in range(count)]
+    return make_tracker(events + [socket_event(answer, intent, f"{sender}-last")],
+                        sender_id=sender)
+
+
+def test_typed_yes_to_the_person_offered_hands_over(monkeypatch, open_office, make_tracker,
+                                                    domain):
+    stack, console = open_office
+    use(monkeypatch, stack.url("backoffice"))
+    tracker = misunderstood_then("oui svp", "affirm", "citizen-oui", 2, make_tracker)
+    dispatcher, events = run(handoff_offer.ActionHandoffOfferReply(), tracker, domain)
+    assert slot(events, "handoff_mode") == "live", dispatcher.messages
+    assert {"event": "pause"} in [{"event": e["event"]} for e in events]
+    data = ticket(console, slot(events, "handoff_reference"))
+    assert data["summary"]["reason"] == "L'assistant n'a pas compris l'usager deux fois de suite"
+
+
+@pytest.mark.parametrize("answer, intent, count, response", [
+    ("non merci", "deny", 2, "utter_handoff_declined"),
+    ("oui", "affirm", 1, "utter_affirm_without_context"),
+    ("non", "deny", 1, "utter_deny_without_context"),
+])
+def test_no_handoff_without_a_yes_to_an_offer(monkeypatch, open_office, make_tracker, domain,
+                                              answer, intent, count, response):
+    use(monkeypatch, open_office[0].url("backoffice"))
+    sender = f"citizen-{intent}-{count}"
+    tracker = misunderstood_then(answer, intent, sender, count, make_tracker)
+    dispatcher, events = run(handoff_offer.ActionHandoffOfferReply(), tracker, domain)
+    assert [m.get("response") for m in dispatcher.messages] == [response]
+    assert events == [{"event": "slot", "timestamp": None, "name": "handoff_mode",
+                       "value": None}]
+    polled = asyncio.run(backoffice_api.get_client().acall(
+        "GET", f"/handoff/conversations/{sender}/messages"))
+    assert polled["ticket"] is None and polled["bot_active"] is True
 
 
 def test_three_failed_identity_checks(monkeypatch, open_office, make_tracker, domain):

@@ -42,7 +42,7 @@
     li.appendChild(el("span", "who", who));
     li.appendChild(document.createTextNode(" "));
     li.appendChild(el("span", "text", m.text));
-    if (!m.delivered) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("em", "undelivered", "non remis")); }
+    if (!m.delivered) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("em", "undelivered", m.delivery_label)); }
     return li;
   }
 
@@ -72,6 +72,11 @@
           list.appendChild(messageItem(m));
           lastId = Math.max(lastId, m.id);
           list.scrollTop = list.scrollHeight;
+        });
+        // Delivery state of messages already shown (background retries, final failure).
+        Array.prototype.forEach.call(list.querySelectorAll("li[data-id] em.undelivered"), function (em) {
+          var label = data.undelivered[em.parentNode.getAttribute("data-id")];
+          if (label) { em.textContent = label; } else { em.parentNode.removeChild(em); }
         });
         var state = data.ticket.status + "|" + data.ticket.agent_id;
         if (known !== null && known !== state) { window.location.reload(); }
@@ -136,7 +141,7 @@
     function refresh() {
       return request("/console/api/queue").then(function (data) {
         var signature = JSON.stringify(data.tickets.map(function (t) { return [t.reference, t.status, t.agent_id]; }));
-        var text = data.tickets.length + " demande(s) ouverte(s) — " + data.agents_online + " agent(s) en ligne.";
+        var text = data.tickets.length + " demande(s) ouverte(s) — " + data.agents_online + " agent(s) disponible(s).";
         if (status.textContent.trim() !== text) status.textContent = text;
         if (signature === last) return;
         last = signature;
