@@ -37,8 +37,12 @@ RUNTIME_ENV = {
     # glibc: at most 2 malloc arenas per process instead of 8 per core; Rasa's threads
     # (TensorFlow, asyncio executors) otherwise each grow their own arena.
     "MALLOC_ARENA_MAX": "2",
-    # Rasa: TensorFlow runs DIET/TED on small batches inside the event loop; one thread
-    # per op pool avoids spinning threads fighting for the 2 cores.
+}
+#: For the Rasa server only: with these set, Rasa imports TensorFlow at start-up to apply
+#: them, which would cost the action server (`rasa run actions`) ~370 MB for nothing.
+RASA_RUNTIME_ENV = {
+    # TensorFlow runs DIET/TED on small batches inside the event loop; one thread per op
+    # pool avoids spinning threads fighting for the 2 cores.
     "TF_INTRA_OP_PARALLELISM_THREADS": "1",
     "TF_INTER_OP_PARALLELISM_THREADS": "1",
 }
@@ -170,7 +174,8 @@ class Stack:
                 "--endpoints", str(self._endpoints_file()),
             ]
             health = f"{self.url(name)}/status"
-            return Service(name, cmd, health, env=dict(self.env, SANIC_WORKERS=str(self.rasa_workers)))
+            env = {**RASA_RUNTIME_ENV, **self.env, "SANIC_WORKERS": str(self.rasa_workers)}
+            return Service(name, cmd, health, env=env)
         elif name == "web":
             cmd = [python, "-m", "webapp", "--host", "127.0.0.1", "--port", port]
             health = f"{self.url(name)}/health"

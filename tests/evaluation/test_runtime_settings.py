@@ -7,7 +7,7 @@ import os
 import yaml
 
 from benchmarks import proccpu
-from tools.stack import RUNTIME_ENV, SCALE_ENDPOINTS, Stack, base_env
+from tools.stack import RASA_RUNTIME_ENV, RUNTIME_ENV, SCALE_ENDPOINTS, Stack, base_env
 
 
 def endpoints(stack: Stack) -> dict:
@@ -37,6 +37,19 @@ def test_runtime_tuning_is_a_default_the_caller_can_override(monkeypatch):
     assert base_env()["MALLOC_ARENA_MAX"] == RUNTIME_ENV["MALLOC_ARENA_MAX"]
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     assert base_env()["MALLOC_ARENA_MAX"] == "4"
+
+
+def test_tensorflow_threads_are_set_for_rasa_only(tmp_path, monkeypatch):
+    """With TF_*_PARALLELISM_THREADS set, `rasa run actions` imports TensorFlow (~370 MB)."""
+    for key in RASA_RUNTIME_ENV:
+        monkeypatch.delenv(key, raising=False)
+    stack = Stack(services=("actions", "rasa"), workdir=tmp_path)
+    actions, rasa = stack.services
+    assert not any(key in actions.env for key in RASA_RUNTIME_ENV)
+    assert all(rasa.env[key] == value for key, value in RASA_RUNTIME_ENV.items())
+    monkeypatch.setenv("TF_INTRA_OP_PARALLELISM_THREADS", "2")
+    rasa_env = Stack(services=("rasa",), workdir=tmp_path).services[0].env
+    assert rasa_env["TF_INTRA_OP_PARALLELISM_THREADS"] == "2"
 
 
 def test_cpu_seconds_per_turn_come_from_proc():
