@@ -1,0 +1,97 @@
+"""Direct calls of DIET's and TED's compiled prediction graph (a Rasa 3.6 hot path).
+
+Rasa's ``RasaModel._rasa_predict`` wraps ``predict_step`` in a ``tf.function`` with a
+fixed input signature and calls it for every message (DIET) and every predicted action
+(TED, two or three times per turn). Each call goes through TensorFlow's generic dispatch:
+it works out the trace type of every input array, looks the graph up among the traced
+ones and re-checks the inputs against the signature. With a fixed signature there is
+exactly one graph, so this work always gives the same answer; under load it was ~19 %
+of the Rasa server's CPU (py-spy, benchmarks/TUNING.md), more than the graph itself.
+
+The patched method takes that one concrete graph once per model and calls it with the
+converted tensors directly (``ConcreteFunction._call_flat``, what TensorFlow's dispatch
+ends in, outputs packed as ``predict_step`` returns them), then converts the outputs
+exactly as Rasa did. Whenever anything is
+unusual (eager mode, no graph traced yet, inputs not matching the signature's count,
+dtypes or ranks, another TensorFlow version without these internals) it uses Rasa's own
+method, so the outputs are always those of Rasa's code (tested on the trained models:
+tests/nlu_components/test_tf_predict.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+
+import numpy as np
+import tensorflow as tf
+from keras.utils import tf_utils
+from rasa.shared.constants import DIAGNOSTIC_DATA
+from rasa.utils.tensorflow.models import RasaModel
+
+logger = logging.getLogger(__name__)
+
+#: Rasa's method, kept for the fallback and for the tests.
+ORIGINAL_RASA_PREDICT = RasaModel._rasa_predict
+_CACHE_ATTRIBUTE = "_guichet_direct_graph"
+
+
+class DirectGraph:
+    """The one concrete graph of a model's prediction ``tf.function`` and its inputs."""
+
+    def __init__(self, function: Any) -> None:
+        self.concrete = function.get_concrete_function()
+        specs = tf.nest.flatten(self.concrete.structured_input_signature[0])
+        self.specs: List[Tuple[tf.dtypes.DType, Optional[int], Optional[int]]] = [
+            (spec.dtype, spec.shape.rank, spec.shape[-1] if spec.shape.rank else None)
+            for spec in specs
+        ]
+        self.captured = self.concrete.captured_inputs
+
+    def accepts(self, batch_in: Sequence[Any]) -> bool:
+        """Same count, dtypes, ranks and last dimensions as the signature."""
+        if len(batch_in) != len(self.specs):
+            return False
+        for array, (dtype, rank, last) in zip(batch_in, self.specs):
+            shape = np.shape(array)
+            if getattr(array, "dtype", None) != dtype.as_numpy_dtype or len(shape) != rank:
+                return False
+            if last is not None and shape and shape[-1] != last:
+                return False
+        return True
+
+    def __call__(self, batch_in: Sequence[Any]) -> Any:
+        tensors = [tf.convert_to_tensor(array) for array in batch_in]
+        # _call_flat runs the graph and packs its outputs as predict_step returns them.
+        return self.concrete._call_flat(tensors, self.captured)
+
+
+def _direct_graph(model: RasaModel) -> Optional[DirectGraph]:
+    graph = model.__dict__.get(_CACHE_ATTRIBUTE)
+    if graph is None and model._tf_predict_step is not None:
+        try:
+            graph = DirectGraph(model._tf_predict_step)
+        except Exception:  # another TensorFlow: keep Rasa's path for good
+            logger.debug("Direct graph calls unavailable; using tf.function dispatch.", exc_info=True)
+            graph = False
+        model.__dict__[_CACHE_ATTRIBUTE] = graph
+    return graph or None
+
+
+def rasa_predict(self: RasaModel, batch_in: Tuple[np.ndarray, ...]) -> Dict[Text, Any]:
+    """Drop-in replacement of ``RasaModel._rasa_predict``."""
+    if self._run_eagerly or not self.prepared_for_prediction:
+        return ORIGINAL_RASA_PREDICT(self, batch_in)
+    graph = _direct_graph(self)
+    if graph is None or not graph.accepts(batch_in):
+        return ORIGINAL_RASA_PREDICT(self, batch_in)
+    self._training = False
+    outputs = tf_utils.sync_to_numpy_or_python_type(graph(batch_in))
+    if DIAGNOSTIC_DATA in outputs:
+        outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
+    return outputs
+
+
+def apply() -> None:
+    """Installs the patch (idempotent)."""
+    RasaModel._rasa_predict = rasa_predict
