@@ -1,21 +1,19 @@
 """Direct graph calls (guichet_nlu.tf_predict) give exactly Rasa's outputs on the trained model.
 
-Loads models/guichet.tar.gz (built by `make train` before the tests), records the batches
-DIET and TED receive during a short conversation, and compares Rasa's own
+On the trained model (tests/nlu_components/conftest.py), records the batches DIET and
+TED receive during a short conversation, and compares Rasa's own
 ``_rasa_predict`` with the patched one on each of them.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, List, Tuple
 
 import numpy as np
 import pytest
 
-from guichet_nlu import tf_predict
+from guichet_nlu import deferred_ted, tf_predict
 from rasa.utils.tensorflow.models import RasaModel
-from tools.stack import DEFAULT_MODEL
 
 MESSAGES = [
     "bonjour",
@@ -27,12 +25,8 @@ MESSAGES = [
 
 
 @pytest.fixture(scope="module")
-def recorded() -> List[Tuple[RasaModel, Any]]:
+def recorded(trained_agent) -> List[Tuple[RasaModel, Any]]:
     """(model, batch) of every prediction made while the agent answers MESSAGES."""
-    if not DEFAULT_MODEL.exists():
-        pytest.fail(f"{DEFAULT_MODEL} is missing: run `make train` first")
-    from rasa.core.agent import load_agent
-
     calls: List[Tuple[RasaModel, Any]] = []
     patched = RasaModel._rasa_predict
     assert patched is tf_predict.rasa_predict, "importing guichet_nlu must install the patch"
@@ -41,16 +35,14 @@ def recorded() -> List[Tuple[RasaModel, Any]]:
         calls.append((self, batch_in))
         return patched(self, batch_in)
 
-    async def converse() -> None:
-        agent = await load_agent(model_path=str(DEFAULT_MODEL))
-        for text in MESSAGES:
-            await agent.handle_text(text, sender_id="tf-predict-test")
-
     RasaModel._rasa_predict = recording
+    deferral = deferred_ted.deferred_cannot_win
+    deferred_ted.deferred_cannot_win = lambda *args: False  # TED predicts every time
     try:
-        asyncio.run(converse())
+        trained_agent.converse("tf-predict-test", MESSAGES)
     finally:
         RasaModel._rasa_predict = patched
+        deferred_ted.deferred_cannot_win = deferral
     return calls
 
 
