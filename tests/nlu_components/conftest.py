@@ -1,16 +1,20 @@
 """The trained Guichet model loaded once for the tests of the serving patches.
 
 Uses models/guichet.tar.gz (built by `make train` before `make test`); the agent lives on
-its own event loop, and ``TrainedAgent.converse`` plays messages as one citizen.
+its own event loop, and ``TrainedAgent.converse`` plays messages as one citizen;
+``recorded`` holds the inputs DIET and TED received during one conversation.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Iterable, List
+from typing import Any, Iterable, List, Tuple
 
+import numpy as np
 import pytest
 
+from guichet_nlu import deferred_ted, tf_predict
+from rasa.utils.tensorflow.models import RasaModel
 from tools.stack import DEFAULT_MODEL
 
 
@@ -39,3 +43,45 @@ def trained_agent() -> TrainedAgent:
     agent = TrainedAgent()
     yield agent
     agent.loop.close()
+
+
+MESSAGES = [
+    "bonjour",
+    "je voudrais un rendez-vous pour une carte d'identité",
+    "la semaine prochaine",
+    "quels sont les horaires de la mairie",
+    "zzzz qsdf",
+]
+
+
+@pytest.fixture(scope="session")
+def recorded(trained_agent: TrainedAgent) -> List[Tuple[RasaModel, Any]]:
+    """(model, batch) of every prediction made while the agent answers MESSAGES."""
+    calls: List[Tuple[RasaModel, Any]] = []
+    patched = RasaModel._rasa_predict
+    assert patched is tf_predict.rasa_predict, "importing guichet_nlu must install the patch"
+
+    def recording(self: RasaModel, batch_in: Any) -> Any:
+        calls.append((self, batch_in))
+        return patched(self, batch_in)
+
+    RasaModel._rasa_predict = recording
+    deferral = deferred_ted.deferred_cannot_win
+    deferred_ted.deferred_cannot_win = lambda *args: False  # TED predicts every time
+    try:
+        trained_agent.converse("tf-predict-test", MESSAGES)
+    finally:
+        RasaModel._rasa_predict = patched
+        deferred_ted.deferred_cannot_win = deferral
+    return calls
+
+
+def same_outputs(a: Any, b: Any) -> bool:
+    """Model outputs equal: same keys, dtypes and values, None where None."""
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_outputs(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same_outputs(x, y) for x, y in zip(a, b))
+    if a is None or b is None:
+        return a is b
+    return np.asarray(a).dtype == np.asarray(b).dtype and np.array_equal(np.asarray(a), np.asarray(b))

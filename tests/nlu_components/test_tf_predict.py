@@ -1,8 +1,8 @@
 """Direct graph calls (guichet_nlu.tf_predict) give exactly Rasa's outputs on the trained model.
 
-On the trained model (tests/nlu_components/conftest.py), records the batches DIET and
-TED receive during a short conversation, and compares Rasa's own
-``_rasa_predict`` with the patched one on each of them.
+On the batches DIET and TED of the trained model receive during a short conversation
+(tests/nlu_components/conftest.py), compares Rasa's own ``_rasa_predict`` with the
+patched one.
 """
 
 from __future__ import annotations
@@ -12,48 +12,9 @@ from typing import Any, List, Tuple
 import numpy as np
 import pytest
 
-from guichet_nlu import deferred_ted, tf_predict
+from guichet_nlu import tf_predict
 from rasa.utils.tensorflow.models import RasaModel
-
-MESSAGES = [
-    "bonjour",
-    "je voudrais un rendez-vous pour une carte d'identité",
-    "la semaine prochaine",
-    "quels sont les horaires de la mairie",
-    "zzzz qsdf",
-]
-
-
-@pytest.fixture(scope="module")
-def recorded(trained_agent) -> List[Tuple[RasaModel, Any]]:
-    """(model, batch) of every prediction made while the agent answers MESSAGES."""
-    calls: List[Tuple[RasaModel, Any]] = []
-    patched = RasaModel._rasa_predict
-    assert patched is tf_predict.rasa_predict, "importing guichet_nlu must install the patch"
-
-    def recording(self: RasaModel, batch_in: Any) -> Any:
-        calls.append((self, batch_in))
-        return patched(self, batch_in)
-
-    RasaModel._rasa_predict = recording
-    deferral = deferred_ted.deferred_cannot_win
-    deferred_ted.deferred_cannot_win = lambda *args: False  # TED predicts every time
-    try:
-        trained_agent.converse("tf-predict-test", MESSAGES)
-    finally:
-        RasaModel._rasa_predict = patched
-        deferred_ted.deferred_cannot_win = deferral
-    return calls
-
-
-def same(a: Any, b: Any) -> bool:
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if a is None or b is None:
-        return a is b
-    return np.asarray(a).dtype == np.asarray(b).dtype and np.array_equal(np.asarray(a), np.asarray(b))
+from tests.nlu_components.conftest import same_outputs
 
 
 def test_diet_and_ted_outputs_are_rasas(recorded: List[Tuple[RasaModel, Any]]) -> None:
@@ -62,7 +23,7 @@ def test_diet_and_ted_outputs_are_rasas(recorded: List[Tuple[RasaModel, Any]]) -
     for model, batch in recorded:
         ours = tf_predict.rasa_predict(model, batch)
         assert model.__dict__.get("_guichet_direct_graph"), "the direct path must be the one used"
-        assert same(ours, tf_predict.ORIGINAL_RASA_PREDICT(model, batch)), type(model).__name__
+        assert same_outputs(ours, tf_predict.ORIGINAL_RASA_PREDICT(model, batch)), type(model).__name__
 
 
 def test_unexpected_inputs_take_rasas_path(recorded: List[Tuple[RasaModel, Any]]) -> None:
