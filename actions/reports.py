@@ -18,15 +18,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.api.backoffice import BackOfficeError, get_client
+from actions.api.backoffice import BackOfficeError
 from actions.commune_info import commune_identity
 from actions.entities import first_entity
 from actions.streets import lookup_street, validate_street_answer
 from actions.territory_contacts import contact_parts, optional, validate_contact
 from actions.territory_data import load_data
-from actions.territory_forms import (SKIPPED, YES_NO_BUTTONS, TerritoryFormValidation, accepted,
-                                     ask_again, is_skip, record_request, reset_events,
-                                     stopped_early)
+from actions.territory_forms import (SKIPPED, YES_NO_BUTTONS, SubmitRequestAction,
+                                     TerritoryFormValidation, accepted, ask_again, is_skip,
+                                     reset_events)
 from actions.territory_text import (clean_input, fold, house_number,
                                     house_number_in, matches_any, names_a_street)
 
@@ -255,25 +255,21 @@ def confirmation_text(case: Dict[str, Any], has_email: bool) -> str:
     return "\n".join(lines)
 
 
-class ActionSubmitReport(Action):
+class ActionSubmitReport(SubmitRequestAction):
     """Sends the confirmed report (idempotent), or says clearly that nothing was sent."""
+
+    slots = FLOW_SLOTS
+    confirm_slot = "report_confirm"
+    path = "/reports"
+    not_done = NOT_RECORDED
+    put_aside = "Je laisse de côté votre signalement : il n'a pas été enregistré."
+    declined = f"D'accord, je n'envoie rien : {NOT_RECORDED}."
 
     def name(self) -> Text:
         return "action_submit_report"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        stopped = stopped_early(tracker, dispatcher, FLOW_SLOTS,
-                                put_aside="Je laisse de côté votre signalement : il n'a pas été enregistré.")
-        if stopped is not None:
-            return stopped
-        if tracker.get_slot("report_confirm") is not True:
-            dispatcher.utter_message(text=f"D'accord, je n'envoie rien : {NOT_RECORDED}.")
-            return reset_events(FLOW_SLOTS)
-        body = report_body(tracker)
-        case = await record_request(dispatcher, tracker, "/reports", body, NOT_RECORDED)
-        if case is None:
-            return reset_events(FLOW_SLOTS)
-        has_email = bool(body["contact"] and body["contact"].get("email"))
-        dispatcher.utter_message(text=confirmation_text(case, has_email))
-        return reset_events(FLOW_SLOTS)
+    def body(self, tracker: Tracker) -> Dict[str, Any]:
+        return report_body(tracker)
+
+    def confirmation(self, case: Dict[str, Any], body: Dict[str, Any]) -> str:
+        return confirmation_text(case, has_email=bool(body["contact"] and body["contact"].get("email")))

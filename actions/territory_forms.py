@@ -136,6 +136,59 @@ def stopped_early(tracker: Tracker, dispatcher: CollectingDispatcher, slots: Lis
     return events
 
 
+#: Last line of a confirmation that gives a reference to follow the request with.
+KEEP_REFERENCE = "Gardez cette référence pour suivre votre demande."
+
+
+class SubmitRequestAction(Action, ABC):
+    """The final action of a request flow: records the confirmed request, once.
+
+    Subclasses name the flow's ``slots``, its confirmation slot, the back-office
+    ``path`` and their texts, and build the request ``body`` and the ``confirmation``.
+    A form that stopped early, a declined summary or a failed recording each get their
+    French answer and clear the flow's slots; a retry never records twice (idempotency
+    key from the citizen and the body).
+    """
+
+    slots: List[str]
+    confirm_slot: str
+    path: str
+    #: What was not done, e.g. "votre demande n'a pas été enregistrée".
+    not_done: str
+    #: Said when the form stopped on three wrong answers or another request.
+    put_aside: str
+    #: Said when the citizen declined the summary.
+    declined: str
+
+    def declined_before_summary(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
+        """A flow may end before its summary (e.g. the citizen chose not to book)."""
+        return False
+
+    @abstractmethod
+    def body(self, tracker: Tracker) -> Dict[str, Any]:
+        """The JSON body of the creating request."""
+
+    @abstractmethod
+    def confirmation(self, case: Dict[str, Any], body: Dict[str, Any]) -> str:
+        """What the citizen reads once the back office created ``case``."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        stopped = stopped_early(tracker, dispatcher, self.slots, put_aside=self.put_aside)
+        if stopped is not None:
+            return stopped
+        if self.declined_before_summary(tracker, dispatcher):
+            return reset_events(self.slots)
+        if tracker.get_slot(self.confirm_slot) is not True:
+            dispatcher.utter_message(text=self.declined)
+            return reset_events(self.slots)
+        body = self.body(tracker)
+        case = await record_request(dispatcher, tracker, self.path, body, self.not_done)
+        if case is not None:
+            dispatcher.utter_message(text=self.confirmation(case, body))
+        return reset_events(self.slots)
+
+
 def was_aborted(tracker: Tracker) -> bool:
     return bool(tracker.get_slot(ABORTED_SLOT))
 

@@ -18,8 +18,9 @@ from rasa_sdk.types import DomainDict
 from actions.streets import validate_street_answer
 from actions.territory_contacts import validate_email, validate_name
 from actions.territory_data import load_data
-from actions.territory_forms import (YES_NO_BUTTONS, ActionAskSlot, TerritoryFormValidation,
-                                     accepted, ask_again, record_request, reset_events, stopped_early)
+from actions.territory_forms import (KEEP_REFERENCE, YES_NO_BUTTONS, ActionAskSlot,
+                                     SubmitRequestAction, TerritoryFormValidation, accepted,
+                                     ask_again)
 from actions.territory_text import fold
 
 FORM_SLOTS = ["bin_problem", "bin_street", "bin_name", "bin_email", "bin_confirm"]
@@ -123,27 +124,25 @@ def confirmation_text(case: Dict[str, Any]) -> str:
     lines = [f"C'est enregistré ✅ Votre référence : {case['reference']}."]
     if case.get("next_step"):
         lines.append(case["next_step"])
-    lines.append("Gardez cette référence pour suivre votre demande.")
+    lines.append(KEEP_REFERENCE)
     return "\n".join(lines)
 
 
-class ActionSubmitBinRequest(Action):
+class ActionSubmitBinRequest(SubmitRequestAction):
     """Records the bin request once confirmed (idempotent: a retry never records twice)."""
+
+    slots = FORM_SLOTS
+    confirm_slot = "bin_confirm"
+    path = "/bin-requests"
+    not_done = NOT_RECORDED
+    put_aside = f"Je laisse de côté votre demande de bac : {NOT_RECORDED}."
+    declined = f"D'accord, j'annule : {NOT_RECORDED}."
 
     def name(self) -> Text:
         return "action_submit_bin_request"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        stopped = stopped_early(tracker, dispatcher, FORM_SLOTS,
-                                put_aside=f"Je laisse de côté votre demande de bac : {NOT_RECORDED}.")
-        if stopped is not None:
-            return stopped
-        if tracker.get_slot("bin_confirm") is not True:
-            dispatcher.utter_message(text=f"D'accord, j'annule : {NOT_RECORDED}.")
-            return reset_events(FORM_SLOTS)
-        case = await record_request(dispatcher, tracker, "/bin-requests", request_body(tracker),
-                                    NOT_RECORDED)
-        if case is not None:
-            dispatcher.utter_message(text=confirmation_text(case))
-        return reset_events(FORM_SLOTS)
+    def body(self, tracker: Tracker) -> Dict[str, Any]:
+        return request_body(tracker)
+
+    def confirmation(self, case: Dict[str, Any], body: Dict[str, Any]) -> str:
+        return confirmation_text(case)

@@ -21,9 +21,9 @@ from rasa_sdk.types import DomainDict
 from actions.api.backoffice import BackOfficeError, get_client
 from actions.streets import validate_street_answer
 from actions.territory_contacts import optional, validate_email, validate_name, validate_phone
-from actions.territory_forms import (YES_NO_BUTTONS, ActionAskSlot, TerritoryFormValidation, abort_form,
-                                     accepted, ask_again, record_request, reset_events,
-                                     stopped_early)
+from actions.territory_forms import (KEEP_REFERENCE, YES_NO_BUTTONS, ActionAskSlot,
+                                     SubmitRequestAction, TerritoryFormValidation, abort_form,
+                                     accepted, ask_again)
 from actions.territory_text import (bullet_list, clean_input, first_upper, format_day, house_number,
                                     join_words, to_date)
 
@@ -193,31 +193,32 @@ def confirmation_text(case: Dict[str, Any]) -> str:
     numeric = day.strftime("%d/%m/%Y") if day else None
     steps = [s.strip() for s in (case.get("next_step") or "").split(". ") if s.strip()]
     lines.extend(s if s.endswith(".") else f"{s}." for s in steps if not numeric or numeric not in s)
-    lines.append("Gardez cette référence pour suivre votre demande.")
+    lines.append(KEEP_REFERENCE)
     return "\n".join(lines)
 
 
-class ActionSubmitBulkyWaste(Action):
+class ActionSubmitBulkyWaste(SubmitRequestAction):
     """Books the pick-up once confirmed (idempotent: a retry never books twice)."""
+
+    slots = FLOW_SLOTS
+    confirm_slot = "bulky_confirm"
+    path = "/bulky-waste-pickups"
+    not_done = "votre demande d'enlèvement n'a pas été enregistrée"
+    put_aside = f"Je laisse de côté votre demande d'enlèvement : {NOT_BOOKED}."
+    declined = "D'accord, j'annule : aucun enlèvement n'a été réservé."
 
     def name(self) -> Text:
         return "action_submit_bulky_waste"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        stopped = stopped_early(tracker, dispatcher, FLOW_SLOTS,
-                                put_aside=f"Je laisse de côté votre demande d'enlèvement : {NOT_BOOKED}.")
-        if stopped is not None:
-            return stopped
-        if tracker.get_slot("bulky_booking") is False:
-            dispatcher.utter_message(text="D'accord, je n'ai rien réservé. Vous pouvez aussi "
-                                          "apporter vos encombrants à la déchetterie.")
-            return reset_events(FLOW_SLOTS)
-        if tracker.get_slot("bulky_confirm") is not True:
-            dispatcher.utter_message(text="D'accord, j'annule : aucun enlèvement n'a été réservé.")
-            return reset_events(FLOW_SLOTS)
-        case = await record_request(dispatcher, tracker, "/bulky-waste-pickups", pickup_body(tracker),
-                                    "votre demande d'enlèvement n'a pas été enregistrée")
-        if case is not None:
-            dispatcher.utter_message(text=confirmation_text(case))
-        return reset_events(FLOW_SLOTS)
+    def declined_before_summary(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> bool:
+        if tracker.get_slot("bulky_booking") is not False:
+            return False
+        dispatcher.utter_message(text="D'accord, je n'ai rien réservé. Vous pouvez aussi "
+                                      "apporter vos encombrants à la déchetterie.")
+        return True
+
+    def body(self, tracker: Tracker) -> Dict[str, Any]:
+        return pickup_body(tracker)
+
+    def confirmation(self, case: Dict[str, Any], body: Dict[str, Any]) -> str:
+        return confirmation_text(case)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, List, Tuple
 
 import numpy as np
-import pytest
 
 from guichet_nlu import tf_predict
 from rasa.utils.tensorflow.models import RasaModel
