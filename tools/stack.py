@@ -150,9 +150,12 @@ class Stack:
 
     def _shared_stores(self) -> str:
         """With several Rasa workers: endpoints.scale.yml's Redis tracker and lock stores,
-        their keys prefixed with Rasa's port (stacks on other ports never share them)."""
+        their keys prefixed with Rasa's port (stacks on other ports never share them).
+        With one worker: Rasa's in-memory stores, the tracker store without its JSON round
+        trips (endpoints.yml, benchmarks/TUNING.md)."""
         if self.rasa_workers <= 1:
-            return ""
+            store = "guichet_nlu.tracker_store.InMemoryObjectTrackerStore"
+            return yaml.safe_dump({"tracker_store": {"type": store}})
         scale = yaml.safe_load(SCALE_ENDPOINTS.read_text(encoding="utf-8"))
         stores = {key: dict(scale[key], key_prefix=f"{scale[key]['key_prefix']}{self.ports['rasa']}")
                   for key in ("tracker_store", "lock_store")}

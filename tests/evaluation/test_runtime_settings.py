@@ -17,7 +17,9 @@ def endpoints(stack: Stack) -> dict:
 def test_default_stack_keeps_the_embedded_in_memory_stores(tmp_path):
     stack = Stack(services=("rasa",), workdir=tmp_path)
     config = endpoints(stack)
-    assert "tracker_store" not in config and "lock_store" not in config
+    # in memory: Rasa's lock store and Guichet's object tracker store (benchmarks/TUNING.md)
+    assert "lock_store" not in config
+    assert config["tracker_store"]["type"] == "guichet_nlu.tracker_store.InMemoryObjectTrackerStore"
     assert stack.services[0].env["SANIC_WORKERS"] == "1"
 
 
