@@ -36,6 +36,7 @@ from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
 ORIGINAL_REQUEST = EndpointConfig.__dict__["request"]
 KEEPALIVE_SECONDS = 2.0
 
+
 class _LoopSessions:
     """The sessions of one event loop, and the async generator that closes them.
 
