@@ -23,14 +23,14 @@ import functools
 from typing import Any, Callable, Dict, Optional, Text
 
 from jsonschema import exceptions, validators
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.constants import DOCS_BASE_URL
 
 try:  # optional: without it every response takes the jsonschema path
     from fastjsonschema.draft2019 import CodeGeneratorDraft2019
     from fastjsonschema.ref_resolver import RefResolver
 except ImportError:  # pragma: no cover
     CodeGeneratorDraft2019 = None
-from rasa.core.actions.action import RemoteAction
-from rasa.shared.constants import DOCS_BASE_URL
 
 _FAILED_VALIDATION_HINT = (
     ". Failed to validate Action server response from API, "
