@@ -48,3 +48,15 @@ def test_invalid_results_are_rejected_like_jsonschema_validate(result):
 
 def test_validator_is_built_once():
     assert runtime_patches.action_result_validator() is runtime_patches.action_result_validator()
+
+
+def test_apply_installs_every_patch():
+    from rasa.shared.core.events import Event
+    from rasa.utils.endpoints import EndpointConfig
+
+    from guichet_nlu.patches import endpoint_sessions, event_lookup
+
+    runtime_patches.apply()
+    assert RemoteAction._validate_action_result is runtime_patches.validate_action_result
+    assert Event.resolve_by_type is event_lookup.resolve_by_type
+    assert EndpointConfig.request is endpoint_sessions.request

@@ -1,0 +1,201 @@
+"""One reused ``aiohttp`` session per event loop and endpoint settings for Rasa's HTTP calls.
+
+``EndpointConfig.request`` (custom actions, NLG server, callback channel, interactive
+learning) opened a new ``ClientSession`` -- a new connection pool, hence a new TCP
+connection -- on every call. The replacement sends the same request (same URL, headers,
+params, compression, timeout, ``ClientResponseError`` on status >= 400, ``None`` for a
+non-JSON or empty body) through a session kept for the running event loop and the
+endpoint's session settings (headers, basic auth), so keep-alive connections to the
+action server are reused.
+
+* A session is never shared across event loops: sessions are kept per loop. They are
+  closed when the loop shuts its async generators down (``asyncio.run`` does), and
+  those of a loop closed without that are dropped (connector marked closed).
+* Idle connections are reused for at most ``KEEPALIVE_SECONDS`` (below the 5 s keep-alive
+  of Sanic, which serves rasa_sdk) so that a connection the server is about to close is
+  not reused; there is no limit on the number of connections, as before.
+* Sessions still open at interpreter exit (Sanic closes its loop without shutting the
+  async generators down) are closed by an ``atexit`` hook, so aiohttp logs no
+  "Unclosed client session" / "Unclosed connector".
+* Endpoints with a ``cafile`` keep Rasa's original code path (a new SSL context per call
+  would defeat the pool anyway).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+from typing import Any, AsyncGenerator, Dict, Hashable, Optional, Text, Tuple
+
+import aiohttp
+from aiohttp.client_exceptions import ContentTypeError
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+from rasa.utils import endpoints
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
+
+ORIGINAL_REQUEST = EndpointConfig.__dict__["request"]
+KEEPALIVE_SECONDS = 2.0
+
+
+class _LoopSessions:
+    """The sessions of one event loop, and the async generator that closes them.
+
+    asyncio closes the async generators of a loop before closing it
+    (``loop.shutdown_asyncgens()``, called by ``asyncio.run``); a generator suspended
+    here closes the loop's sessions then, while the loop can still close their sockets.
+    """
+
+    def __init__(self) -> None:
+        self.sessions: Dict[Hashable, aiohttp.ClientSession] = {}
+        self.closer = self._close_at_loop_shutdown()
+        # First step runs up to the yield without awaiting; the loop now tracks it.
+        try:
+            self.closer.__anext__().send(None)
+        except StopIteration:
+            pass
+
+    async def _close_at_loop_shutdown(self) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            for session in list(self.sessions.values()):
+                if not session.closed:
+                    await session.close()
+
+    def close_without_loop(self) -> None:
+        """Marks every session closed once the loop is closed, then ends the generator."""
+        for session in self.sessions.values():
+            connector = session.connector
+            session.detach()
+            if connector is not None:
+                connector._close()  # synchronous; leaves a closed loop alone
+        try:
+            self.closer.aclose().send(None)  # nothing left to await: finishes at once
+        except (StopIteration, RuntimeError):
+            pass
+
+
+_loops: Dict[asyncio.AbstractEventLoop, _LoopSessions] = {}
+
+
+def session_key(endpoint: EndpointConfig) -> Optional[Hashable]:
+    """What ``EndpointConfig.session()`` builds a session from, or None if unhashable."""
+    auth = endpoint.basic_auth
+    key = (
+        tuple(endpoint.headers.items()),
+        (auth["username"], auth["password"]) if auth else None,
+    )
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _new_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
+    """The session Rasa's ``EndpointConfig.session()`` makes, on a keep-alive pool."""
+    auth = endpoint.basic_auth
+    return aiohttp.ClientSession(
+        headers=endpoint.headers,
+        auth=aiohttp.BasicAuth(auth["username"], auth["password"]) if auth else None,
+        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+        connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=KEEPALIVE_SECONDS),
+    )
+
+
+def _drop_closed_loops() -> None:
+    for loop in [loop for loop in _loops if loop.is_closed()]:
+        _loops.pop(loop).close_without_loop()
+
+
+def shared_session(endpoint: EndpointConfig, key: Hashable) -> aiohttp.ClientSession:
+    """The session of the running loop for these settings, created on first use."""
+    loop = asyncio.get_running_loop()
+    per_loop = _loops.get(loop)
+    if per_loop is None:
+        _drop_closed_loops()
+        per_loop = _loops[loop] = _LoopSessions()
+    session = per_loop.sessions.get(key)
+    if session is None or session.closed:
+        session = per_loop.sessions[key] = _new_session(endpoint)
+    return session
+
+
+async def request(
+    self: EndpointConfig,
+    method: Text = "post",
+    subpath: Optional[Text] = None,
+    content_type: Optional[Text] = "application/json",
+    compress: bool = False,
+    **kwargs: Any,
+) -> Optional[Any]:
+    """Drop-in replacement of ``EndpointConfig.request`` on a shared session."""
+    key = session_key(self)
+    if key is None or self.cafile:
+        return await ORIGINAL_REQUEST(
+            self, method, subpath, content_type, compress, **kwargs
+        )
+
+    # Below: Rasa 3.6.21's request(), with the shared session instead of a new one.
+    headers = {}
+    if content_type:
+        headers["Content-Type"] = content_type
+
+    if "headers" in kwargs:
+        headers.update(kwargs["headers"])
+        del kwargs["headers"]
+
+    if self.headers:
+        headers.update(self.headers)
+
+    url = concat_url(self.url, subpath)
+
+    session = shared_session(self, key)
+    async with session.request(
+        method,
+        url,
+        headers=headers,
+        params=self.combine_parameters(kwargs),
+        compress=compress,
+        ssl=None,
+        **kwargs,
+    ) as response:
+        if response.status >= 400:
+            raise ClientResponseError(
+                response.status,
+                response.reason,
+                await response.content.read(),
+            )
+        try:
+            return await response.json()
+        except ContentTypeError:
+            return None
+
+
+def open_sessions() -> Tuple[aiohttp.ClientSession, ...]:
+    """Every session currently kept and not closed (for tests and diagnostics)."""
+    return tuple(
+        session
+        for per_loop in _loops.values()
+        for session in per_loop.sessions.values()
+        if not session.closed
+    )
+
+
+def close_all() -> None:
+    """Closes every kept session: at exit (``atexit``), or by tests."""
+    for loop, per_loop in list(_loops.items()):
+        if loop.is_closed():
+            per_loop.close_without_loop()
+        elif not loop.is_running():
+            loop.run_until_complete(per_loop.closer.aclose())
+        else:  # running in another thread: that loop closes them
+            asyncio.run_coroutine_threadsafe(per_loop.closer.aclose(), loop)
+        _loops.pop(loop, None)
+
+
+def apply() -> None:
+    """Installs the shared-session request (idempotent)."""
+    if endpoints.EndpointConfig.request is not request:
+        endpoints.EndpointConfig.request = request  # type: ignore[assignment]
+        atexit.register(close_all)
