@@ -12,11 +12,16 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 * :mod:`~guichet_nlu.patches.endpoint_sessions`: ``EndpointConfig.request`` on one
   ``aiohttp`` session per event loop (keep-alive to the action server) instead of a new
   session and TCP connection per call.
+* :mod:`~guichet_nlu.patches.tf_predict`: DIET's and TED's one compiled prediction graph
+  called directly instead of through ``tf.function``'s generic dispatch.
+* :mod:`~guichet_nlu.patches.tf_model_load`: DIET and TED loaded for prediction without
+  the one-example training step Rasa runs to create their variables (start-up).
 """
 
 from __future__ import annotations
 
-from guichet_nlu.patches import action_result, endpoint_sessions, event_lookup
+from guichet_nlu.patches import (action_result, endpoint_sessions, event_lookup, tf_model_load,
+                                  tf_predict)
 
 # Kept for callers of the first version of this module.
 action_result_validator = action_result.action_result_validator
@@ -28,6 +33,8 @@ def apply() -> None:
     action_result.apply()
     event_lookup.apply()
     endpoint_sessions.apply()
+    tf_predict.apply()
+    tf_model_load.apply()
 
 
 apply()

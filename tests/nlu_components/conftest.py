@@ -13,7 +13,8 @@ from typing import Any, Iterable, List, Tuple
 import numpy as np
 import pytest
 
-from guichet_nlu import deferred_ted, tf_predict
+from guichet_nlu import deferred_ted
+from guichet_nlu.patches import tf_predict
 from rasa.utils.tensorflow.models import RasaModel
 from tools.stack import DEFAULT_MODEL
 

@@ -8,6 +8,7 @@ import asyncio
 import gc
 import json
 import threading
+import time
 
 import aiohttp
 import pytest
@@ -34,6 +35,7 @@ class RecordingServer:
         body = await request.read()
         self.seen.append({
             "peer": request.transport.get_extra_info("peername"),
+            "transport": request.transport,
             "headers": dict(request.headers),
             "query": dict(request.query),
             "body": json.loads(body) if body else None,
@@ -146,6 +148,7 @@ def test_headers_params_auth_and_body_arrive_as_with_rasa(server):
     before, after = server.seen
     for seen in (before, after):
         seen.pop("peer")
+        seen.pop("transport")
         for volatile in ("Host", "Content-Length"):
             seen["headers"].pop(volatile, None)
     assert after == before
@@ -239,7 +242,13 @@ def test_connection_closed_by_the_server_is_replaced():
 
         async def calls():
             first = await endpoint.request(json={})
-            await asyncio.sleep(0.8)  # the server closes the idle connection
+            # The server closes the idle connection after 0.3 s (later on a busy machine):
+            # wait until it did, and give the client's loop a moment to see it.
+            deadline = time.monotonic() + 1.5
+            while not server.seen[0]["transport"].is_closing() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert server.seen[0]["transport"].is_closing()
+            await asyncio.sleep(0.1)
             return first, await endpoint.request(json={})
 
         first, second = asyncio.run(calls())

@@ -54,9 +54,13 @@ def test_apply_installs_every_patch():
     from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
 
-    from guichet_nlu.patches import endpoint_sessions, event_lookup
+    from rasa.utils.tensorflow.models import RasaModel
+
+    from guichet_nlu.patches import endpoint_sessions, event_lookup, tf_model_load, tf_predict
 
     runtime_patches.apply()
     assert RemoteAction._validate_action_result is runtime_patches.validate_action_result
     assert Event.resolve_by_type is event_lookup.resolve_by_type
     assert EndpointConfig.request is endpoint_sessions.request
+    assert RasaModel._rasa_predict is tf_predict.rasa_predict
+    assert RasaModel.load.__func__ is tf_model_load.load_for_prediction

@@ -1,4 +1,4 @@
-"""DIET and TED loaded without a training step (guichet_nlu.tf_model_load) predict as Rasa's loader.
+"""DIET and TED loaded without a training step (guichet_nlu.patches.tf_model_load) predict as Rasa's loader.
 
 The trained agent of conftest.py was loaded the fast way; a second agent is loaded with
 Rasa's own ``RasaModel.load``; both models answer the same recorded inputs identically.
@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from guichet_nlu import tf_model_load, tf_predict
+from guichet_nlu.patches import tf_model_load, tf_predict
 from rasa.utils.tensorflow.models import RasaModel
 from tests.nlu_components.conftest import TrainedAgent, same_outputs
 

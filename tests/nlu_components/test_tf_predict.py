@@ -1,4 +1,4 @@
-"""Direct graph calls (guichet_nlu.tf_predict) give exactly Rasa's outputs on the trained model.
+"""Direct graph calls (guichet_nlu.patches.tf_predict) give exactly Rasa's outputs on the trained model.
 
 On the batches DIET and TED of the trained model receive during a short conversation
 (tests/nlu_components/conftest.py), compares Rasa's own ``_rasa_predict`` with the
@@ -11,7 +11,7 @@ from typing import Any, List, Tuple
 
 import numpy as np
 
-from guichet_nlu import tf_predict
+from guichet_nlu.patches import tf_predict
 from rasa.utils.tensorflow.models import RasaModel
 from tests.nlu_components.conftest import same_outputs
 
