@@ -113,7 +113,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     # -- features ------------------------------------------------------------------------
     def _matrix(self, messages: List[Message], fit: bool = False) -> sp.csr_matrix:
         texts = [normalise(m.get(TEXT) or "") for m in messages]
-        sparse = self.features.fit_transform(texts) if fit else self.features.transform(texts)
+        if fit:
+            sparse = self.features.fit_transform(texts)
+        else:
+            # What FeatureUnion.transform returns (its parts side by side, no weights),
+            # without its joblib dispatch, which cost more than the vectorizers per message.
+            sparse = sp.hstack([part.transform(texts) for _, part in self.features.transformer_list])
         vectors = np.vstack([self._vector(m) for m in messages])
         dense = sp.csr_matrix(_unit_rows(vectors) * float(self.config["vector_weight"]))
         return sp.hstack([sparse, dense]).tocsr()

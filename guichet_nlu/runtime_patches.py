@@ -14,14 +14,16 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
   session and TCP connection per call.
 * :mod:`~guichet_nlu.patches.tf_predict`: DIET's and TED's one compiled prediction graph
   called directly instead of through ``tf.function``'s generic dispatch.
+* :mod:`~guichet_nlu.patches.graph_runner`: each graph run follows an order of its nodes
+  computed once, instead of recomputing the needed subgraph and scheduling it with dask.
 * :mod:`~guichet_nlu.patches.tf_model_load`: DIET and TED loaded for prediction without
   the one-example training step Rasa runs to create their variables (start-up).
 """
 
 from __future__ import annotations
 
-from guichet_nlu.patches import (action_result, endpoint_sessions, event_lookup, tf_model_load,
-                                  tf_predict)
+from guichet_nlu.patches import (action_result, endpoint_sessions, event_lookup, graph_runner,
+                                  tf_model_load, tf_predict)
 
 # Kept for callers of the first version of this module.
 action_result_validator = action_result.action_result_validator
@@ -34,6 +36,7 @@ def apply() -> None:
     event_lookup.apply()
     endpoint_sessions.apply()
     tf_predict.apply()
+    graph_runner.apply()
     tf_model_load.apply()
 
 

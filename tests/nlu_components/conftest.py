@@ -15,8 +15,20 @@ import pytest
 
 from guichet_nlu import deferred_ted
 from guichet_nlu.patches import tf_predict
+from rasa.shared.core.events import BotUttered, SessionStarted
 from rasa.utils.tensorflow.models import RasaModel
 from tools.stack import DEFAULT_MODEL
+
+
+#: Citizen conversations replayed by the equivalence tests (forms, FAQ, fallbacks, cases).
+CONVERSATIONS = [
+    ["bonjour", "je voudrais un rendez-vous pour une carte d'identité", "la semaine prochaine",
+     "laissez tomber", "merci au revoir"],
+    ["quels sont les horaires de la mairie", "tu es un robot ?", "qsdkfj qsdf", "azerty uiop",
+     "quel jour passe la poubelle jaune", "rue Pasteur", "merci"],
+    ["je veux signaler un nid de poule", "non finalement", "où en est mon dossier URB-2026-00042",
+     "claire.martin@example.fr"],
+]
 
 
 class TrainedAgent:
@@ -35,6 +47,14 @@ class TrainedAgent:
             self.run(self.agent.handle_text(text, sender_id=sender))
         tracker = self.run(self.agent.tracker_store.retrieve(sender))
         return list(tracker.events)
+
+    def summary(self, sender: str, texts: List[str]) -> List[Tuple[Any, ...]]:
+        """What happened in the conversation, event by event, without times and ids
+        (bot messages by response name: their variations are drawn at random)."""
+        return [(type(e).__name__, getattr(e, "action_name", None), getattr(e, "policy", None),
+                 getattr(e, "intent_name", None), getattr(e, "key", None), getattr(e, "value", None),
+                 (e.metadata or {}).get("utter_action") if isinstance(e, BotUttered) else getattr(e, "text", None))
+                for e in self.converse(sender, texts) if not isinstance(e, SessionStarted)]
 
 
 @pytest.fixture(scope="session")

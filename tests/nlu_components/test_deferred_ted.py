@@ -17,8 +17,9 @@ from guichet_nlu.deferred_ted import DeferredPrediction, DeferredTEDPolicy, defe
 from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from tests.nlu_components.conftest import CONVERSATIONS
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -95,25 +96,6 @@ def test_combined_prediction_is_rasas(ted_value: float, winner: str) -> None:
     assert calls == ([] if winner == "policy6" else [1])
 
 
-CONVERSATIONS = [
-    ["bonjour", "je voudrais un rendez-vous pour une carte d'identité", "la semaine prochaine",
-     "laissez tomber", "merci au revoir"],
-    ["quels sont les horaires de la mairie", "tu es un robot ?", "qsdkfj qsdf", "azerty uiop",
-     "quel jour passe la poubelle jaune", "rue Pasteur", "merci"],
-    ["je veux signaler un nid de poule", "non finalement", "où en est mon dossier URB-2026-00042",
-     "claire.martin@example.fr"],
-]
-
-
-def replay(agent: Any, sender: str, texts: List[str]) -> List[Any]:
-    """The conversation's events (bot messages by response name: variations are drawn at random)."""
-    return [(type(e).__name__, getattr(e, "action_name", None), getattr(e, "policy", None),
-             getattr(e, "intent_name", None), getattr(e, "key", None), getattr(e, "value", None),
-             (e.metadata or {}).get("utter_action") if isinstance(e, BotUttered) else getattr(e, "text", None))
-            for e in agent.converse(sender, texts)
-            if type(e).__name__ not in ("SessionStarted",)]
-
-
 @pytest.mark.parametrize("index", range(len(CONVERSATIONS)))
 def test_conversations_take_the_same_turns(trained_agent: Any, monkeypatch, index: int) -> None:
     policies = [node._component for node in trained_agent.agent.processor.graph_runner._instantiated_nodes.values()
@@ -123,11 +105,11 @@ def test_conversations_take_the_same_turns(trained_agent: Any, monkeypatch, inde
     original = deferred_ted.TEDPolicy.predict_action_probabilities
     monkeypatch.setattr(deferred_ted.TEDPolicy, "predict_action_probabilities",
                         lambda self, *a, **k: runs.append(1) or original(self, *a, **k))
-    deferred = replay(trained_agent, f"deferred-{index}", CONVERSATIONS[index])
+    deferred = trained_agent.summary(f"deferred-{index}", CONVERSATIONS[index])
     with_deferral = len(runs)
     monkeypatch.setattr(deferred_ted, "deferred_cannot_win", lambda *a: False)
     runs.clear()
-    forced = replay(trained_agent, f"forced-{index}", CONVERSATIONS[index])
+    forced = trained_agent.summary(f"forced-{index}", CONVERSATIONS[index])
     predictions = sum(1 for event in forced if event[0] == "ActionExecuted") - 1  # the first listen is not predicted
     assert deferred == forced
     assert len(runs) >= predictions - 1  # forced: TED ran for (nearly) every prediction

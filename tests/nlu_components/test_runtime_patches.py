@@ -51,16 +51,17 @@ def test_validator_is_built_once():
 
 
 def test_apply_installs_every_patch():
+    from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
-
     from rasa.utils.tensorflow.models import RasaModel
 
-    from guichet_nlu.patches import endpoint_sessions, event_lookup, tf_model_load, tf_predict
+    from guichet_nlu.patches import endpoint_sessions, event_lookup, graph_runner, tf_model_load, tf_predict
 
     runtime_patches.apply()
     assert RemoteAction._validate_action_result is runtime_patches.validate_action_result
     assert Event.resolve_by_type is event_lookup.resolve_by_type
     assert EndpointConfig.request is endpoint_sessions.request
     assert RasaModel._rasa_predict is tf_predict.rasa_predict
+    assert DaskGraphRunner.run is graph_runner.run
     assert RasaModel.load.__func__ is tf_model_load.load_for_prediction
