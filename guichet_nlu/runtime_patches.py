@@ -16,6 +16,8 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
   called directly instead of through ``tf.function``'s generic dispatch.
 * :mod:`~guichet_nlu.patches.graph_runner`: each graph run follows an order of its nodes
   computed once, instead of recomputing the needed subgraph and scheduling it with dask.
+* :mod:`~guichet_nlu.patches.slot_copy`: the domain's slots copied for each new tracker
+  without ``copy.copy``'s generic machinery.
 * :mod:`~guichet_nlu.patches.tf_model_load`: DIET and TED loaded for prediction without
   the one-example training step Rasa runs to create their variables (start-up).
 """
@@ -23,7 +25,7 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 from __future__ import annotations
 
 from guichet_nlu.patches import (action_result, endpoint_sessions, event_lookup, graph_runner,
-                                  tf_model_load, tf_predict)
+                                  slot_copy, tf_model_load, tf_predict)
 
 # Kept for callers of the first version of this module.
 action_result_validator = action_result.action_result_validator
@@ -37,6 +39,7 @@ def apply() -> None:
     endpoint_sessions.apply()
     tf_predict.apply()
     graph_runner.apply()
+    slot_copy.apply()
     tf_model_load.apply()
 
 

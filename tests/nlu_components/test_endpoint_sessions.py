@@ -285,3 +285,23 @@ def test_apply_is_idempotent():
     runtime_patches.apply()
     runtime_patches.apply()
     assert EndpointConfig.request is endpoint_sessions.request
+
+
+@pytest.mark.parametrize("body", [
+    {"tracker": {"events": [{"event": "user", "text": "Déjà vu « ici » / là \\ \"ok\"", "confidence": 0.1 + 0.2,
+                             "timestamp": 1764806400.123456, "big": 2 ** 70, "none": None, "flags": [True, False]}]}},
+    {1: "clé entière", "emoji": "🙂"},
+])
+def test_json_bodies_parse_to_the_same_value(server, body):
+    async def call():
+        return await server.endpoint().request(json=body)
+
+    asyncio.run(call())
+    endpoint_sessions.close_all()
+    assert server.seen[-1]["body"] == json.loads(json.dumps(body))
+
+
+def test_json_body_falls_back_to_json_dumps():
+    assert json.loads(endpoint_sessions.json_body({"a": [1.5, "é"]})) == {"a": [1.5, "é"]}
+    with pytest.raises(TypeError):
+        endpoint_sessions.json_body({"a": object()})

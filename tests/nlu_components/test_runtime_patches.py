@@ -56,7 +56,10 @@ def test_apply_installs_every_patch():
     from rasa.utils.endpoints import EndpointConfig
     from rasa.utils.tensorflow.models import RasaModel
 
-    from guichet_nlu.patches import endpoint_sessions, event_lookup, graph_runner, tf_model_load, tf_predict
+    from rasa.shared.core import trackers
+
+    from guichet_nlu.patches import (endpoint_sessions, event_lookup, graph_runner, slot_copy, tf_model_load,
+                                     tf_predict)
 
     runtime_patches.apply()
     assert RemoteAction._validate_action_result is runtime_patches.validate_action_result
@@ -64,4 +67,5 @@ def test_apply_installs_every_patch():
     assert EndpointConfig.request is endpoint_sessions.request
     assert RasaModel._rasa_predict is tf_predict.rasa_predict
     assert DaskGraphRunner.run is graph_runner.run
+    assert trackers.copy.copy is slot_copy.fast_copy
     assert RasaModel.load.__func__ is tf_model_load.load_for_prediction
