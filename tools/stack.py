@@ -27,6 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 DEFAULT_MODEL = ROOT / "models" / "guichet.tar.gz"
+DEFAULT_ENDPOINTS = ROOT / "endpoints.yml"
 SCALE_ENDPOINTS = ROOT / "endpoints.scale.yml"
 DEFAULT_PORTS = {"backoffice": 8000, "actions": 5055, "rasa": 5005, "web": 8080}
 ALL_SERVICES = ("backoffice", "actions", "rasa", "web")
@@ -151,11 +152,11 @@ class Stack:
     def _shared_stores(self) -> str:
         """With several Rasa workers: endpoints.scale.yml's Redis tracker and lock stores,
         their keys prefixed with Rasa's port (stacks on other ports never share them).
-        With one worker: Rasa's in-memory stores, the tracker store without its JSON round
-        trips (endpoints.yml, benchmarks/TUNING.md)."""
+        With one worker: the in-memory stores of the repository's endpoints.yml (its tracker
+        store without JSON round trips, benchmarks/TUNING.md)."""
         if self.rasa_workers <= 1:
-            store = "guichet_nlu.tracker_store.InMemoryObjectTrackerStore"
-            return yaml.safe_dump({"tracker_store": {"type": store}})
+            default = yaml.safe_load(DEFAULT_ENDPOINTS.read_text(encoding="utf-8"))
+            return yaml.safe_dump({"tracker_store": default["tracker_store"]})
         scale = yaml.safe_load(SCALE_ENDPOINTS.read_text(encoding="utf-8"))
         stores = {key: dict(scale[key], key_prefix=f"{scale[key]['key_prefix']}{self.ports['rasa']}")
                   for key in ("tracker_store", "lock_store")}
