@@ -132,12 +132,17 @@ def deferred_cannot_win(computed: List[PolicyPrediction], deferred: List[Deferre
     return best[0] >= MAX_CONFIDENCE and best[1] > highest_deferred
 
 
+def _pending(prediction: PolicyPrediction) -> bool:
+    """A deferred prediction whose policy has not run yet."""
+    return isinstance(prediction, DeferredPrediction) and not prediction.computed
+
+
 def combine_predictions(self: DefaultPolicyPredictionEnsemble, predictions: List[PolicyPrediction],
                         tracker: DialogueStateTracker, domain: Domain) -> PolicyPrediction:
     """Drop-in replacement of ``DefaultPolicyPredictionEnsemble.combine_predictions``."""
-    deferred = [p for p in predictions if isinstance(p, DeferredPrediction) and not p.computed]
+    deferred = [p for p in predictions if _pending(p)]
     if deferred:
-        computed = [p for p in predictions if not (isinstance(p, DeferredPrediction) and not p.computed)]
+        computed = [p for p in predictions if not _pending(p)]
         if deferred_cannot_win(computed, deferred, tracker, domain):
             predictions = computed
         else:
