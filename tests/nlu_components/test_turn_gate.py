@@ -179,6 +179,13 @@ def test_concurrent_citizens_through_the_gate_get_the_answers_they_get_alone(tra
         return await real_enter(self)
 
     monkeypatch.setattr(TurnGate, "enter", counting_enter)
+    real_log_message = MessageProcessor.log_message
+
+    async def yielding_log_message(self, *args, **kwargs):
+        await asyncio.sleep(0.01)  # a turn that awaits, as one calling the action server
+        return await real_log_message(self, *args, **kwargs)
+
+    monkeypatch.setattr(MessageProcessor, "log_message", yielding_log_message)
     async def play_together() -> None:
         await asyncio.gather(*(play(f"gate-together-{i}", texts)
                                for i, texts in enumerate(CONVERSATIONS)))
