@@ -20,6 +20,8 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
   without ``copy.copy``'s generic machinery.
 * :mod:`~guichet_nlu.patches.tf_model_load`: DIET and TED loaded for prediction without
   the one-example training step Rasa runs to create their variables (start-up).
+* :mod:`~guichet_nlu.patches.rule_lookup`: the rule policy's matching rules found without
+  re-reading every rule at every state of the conversation.
 * :mod:`~guichet_nlu.patches.turn_gate`: turns admitted into processing first come, first
   served, a few at a time, instead of all interleaved on the loop (latency tail).
 """
@@ -27,7 +29,7 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 from __future__ import annotations
 
 from guichet_nlu.patches import (action_result, endpoint_sessions, event_lookup, graph_runner,
-                                  slot_copy, tf_model_load, tf_predict, turn_gate)
+                                  rule_lookup, slot_copy, tf_model_load, tf_predict, turn_gate)
 
 # Kept for callers of the first version of this module.
 action_result_validator = action_result.action_result_validator
@@ -43,6 +45,7 @@ def apply() -> None:
     graph_runner.apply()
     slot_copy.apply()
     tf_model_load.apply()
+    rule_lookup.apply()
     turn_gate.apply()
 
 
