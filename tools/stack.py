@@ -46,6 +46,10 @@ RASA_RUNTIME_ENV = {
     # pool avoids spinning threads fighting for the 2 cores.
     "TF_INTRA_OP_PARALLELISM_THREADS": "1",
     "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    # numpy's OpenBLAS: the linear classifier's small matrix-vector products otherwise
+    # wake a second BLAS thread that spins on the other core (Rasa CPU per turn 24.9 ms
+    # instead of 14.3 ms, benchmarks/TUNING.md).
+    "OPENBLAS_NUM_THREADS": "1",
 }
 
 
