@@ -166,7 +166,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._resource = resource
         self.features = features
         self.svm = svm
-        self._scorer: Optional[LinearScorer] = None
+        self._scorer: Any = None  # LinearScorer, or False for sklearn's path
 
     @classmethod
     def create(
@@ -258,8 +258,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def decision_scores(self, messages: List[Message]) -> np.ndarray:
         """``svm.decision_function`` of the messages' features (see :class:`LinearScorer`)."""
         if self._scorer is None:
-            self._scorer = LinearScorer(self.features, self.svm, float(self.config["vector_weight"]))
+            try:
+                self._scorer = LinearScorer(self.features, self.svm, float(self.config["vector_weight"]))
+            except ValueError as error:  # vectorizer settings it does not reproduce
+                logger.info("Linear classifier scores through sklearn: %s", error)
+                self._scorer = False
         scorer = self._scorer
+        if scorer is False:
+            return self.svm.decision_function(self._matrix(messages))
         scores = np.vstack([scorer.scores(normalise(m.get(TEXT) or ""), self._vector(m))
                             for m in messages])
         return scores[:, 0] if scorer.binary else scores

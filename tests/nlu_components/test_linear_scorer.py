@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
-from guichet_nlu.linear_intent_classifier import LinearIntentClassifier, normalise
+from guichet_nlu.linear_intent_classifier import LinearIntentClassifier, TfidfPart, normalise
 from guichet_nlu.spacy_nlp import SpacyNLP
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,3 +68,13 @@ def test_process_ranks_with_the_direct_scores(trained_agent, messages):
         if not (message.get("text") or "").strip():
             continue
         assert message.get("intent")["name"] == classifier.svm.classes_[int(np.argmax(row))]
+
+
+def test_settings_the_scorer_cannot_reproduce_fall_back_to_sklearn(trained_agent, messages, monkeypatch):
+    classifier = _component(trained_agent, LinearIntentClassifier)
+    fallback = LinearIntentClassifier(classifier.config, None, None, classifier.features, classifier.svm)
+    monkeypatch.setattr(TfidfPart, "__init__", lambda self, vectorizer: (_ for _ in ()).throw(ValueError("norm='l1'")))
+    sample = messages[:40]
+    got = fallback.decision_scores(sample)
+    assert fallback._scorer is False
+    assert np.max(np.abs(got - sklearn_scores(classifier, sample))) < 1e-12
