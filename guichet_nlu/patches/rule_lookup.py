@@ -50,19 +50,22 @@ class RuleIndex:
         self.lookup, self.size = lookup, len(lookup)
         self.by_action: Dict[Text, List[Tuple[Text, Tuple[State, ...]]]] = {}
         self.unindexed: List[Tuple[Text, Tuple[State, ...]]] = []
+        self.every: List[Tuple[Text, Tuple[State, ...]]] = []
         for key in lookup:
-            rule = reversed_rule_states(key)
-            action = required_action(rule)
+            entry = (key, reversed_rule_states(key))
+            self.every.append(entry)
+            action = required_action(entry[1])
             if action is None:
-                self.unindexed.append((key, rule))
+                self.unindexed.append(entry)
             else:
-                self.by_action.setdefault(action, []).append((key, rule))
+                self.by_action.setdefault(action, []).append(entry)
 
     def candidates(self, newest: State) -> List[Tuple[Text, Tuple[State, ...]]]:
         """Keys that can match a conversation whose newest state is ``newest``."""
         action = (newest.get(PREVIOUS_ACTION) or {}).get(ACTION_NAME)
-        return self.unindexed + self.by_action.get(action, []) if action else \
-            self.unindexed + [entry for group in self.by_action.values() for entry in group]
+        if not action:
+            return self.every
+        return self.unindexed + self.by_action.get(action, [])
 
 
 def required_action(rule: Tuple[State, ...]) -> "Text | None":

@@ -33,7 +33,7 @@ import asyncio
 import collections
 import functools
 import os
-from typing import Any, Deque, Dict, Optional
+from typing import Any, Deque, Dict, Optional, Tuple
 
 from rasa.core.processor import MessageProcessor
 
@@ -110,7 +110,7 @@ class TurnGate:
                 waiter.set_result(self._grant())
 
 
-def settings(environ: Optional[Dict[str, str]] = None) -> tuple:
+def settings(environ: Optional[Dict[str, str]] = None) -> Tuple[int, float]:
     """``(limit, stall_after)`` from the environment (defaults for missing or bad values)."""
     environ = os.environ if environ is None else environ
     try:
@@ -124,20 +124,21 @@ def settings(environ: Optional[Dict[str, str]] = None) -> tuple:
     return max(limit, 0), max(stall_after, 0.0)
 
 
-_gates: Dict[asyncio.AbstractEventLoop, TurnGate] = {}
+#: Each loop's gate, or None for a loop whose gate is off (settings read once per loop).
+_gates: Dict[asyncio.AbstractEventLoop, Optional[TurnGate]] = {}
 
 
 def gate_for_running_loop() -> Optional[TurnGate]:
     """The running loop's gate (created on first use), or None when the gate is off."""
     loop = asyncio.get_running_loop()
-    gate = _gates.get(loop)
-    if gate is None:
-        limit, stall_after = settings()
-        if limit == 0:
-            return None
-        for closed in [other for other in _gates if other.is_closed()]:
-            del _gates[closed]
-        gate = _gates[loop] = TurnGate(limit, stall_after)
+    try:
+        return _gates[loop]
+    except KeyError:
+        pass
+    limit, stall_after = settings()
+    for closed in [other for other in _gates if other.is_closed()]:
+        del _gates[closed]
+    gate = _gates[loop] = TurnGate(limit, stall_after) if limit else None
     return gate
 
 
