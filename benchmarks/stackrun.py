@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Dict, Optional
 
-from tools.stack import ALL_SERVICES, ROOT, Stack, free_port
+from tools.stack import ALL_SERVICES, ROOT, Stack, free_ports
 
 
 def seed(stack: Stack) -> None:
@@ -62,7 +62,7 @@ def start_stack(model: Path, workdir: Path, extra_env: Optional[Dict[str, str]] 
     ``extra_env`` is given to every service (e.g. TensorFlow thread settings to try),
     ``rasa_workers`` > 1 runs Rasa's workers on endpoints.scale.yml's Redis stores."""
     workdir.mkdir(parents=True, exist_ok=True)
-    ports = {name: free_port() for name in ALL_SERVICES}
+    ports = free_ports(*ALL_SERVICES)
     env = {"DATABASE_URL": f"sqlite:///{workdir / 'backoffice.db'}", **(extra_env or {})}
     stack = Stack(ports=ports, model=model, workdir=workdir, extra_env=env, rasa_workers=rasa_workers)
     seed(stack)

@@ -10,6 +10,7 @@ free ports so that they never collide with a running `make run`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import socket
@@ -53,10 +54,21 @@ RASA_RUNTIME_ENV = {
 }
 
 
+def free_ports(*names: str) -> Dict[str, int]:
+    """A distinct local port, free right now, for each name: the kernel chooses them, and
+    each probe stays bound until all are chosen, so no two names ever share a port (two
+    services on one port once let the action server answer the back office's health check).
+    """
+    with contextlib.ExitStack() as probes:
+        sockets = [probes.enter_context(socket.socket()) for _ in names]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return {name: sock.getsockname()[1] for name, sock in zip(names, sockets)}
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """One local port that is free right now."""
+    return free_ports("port")["port"]
 
 
 def base_env() -> Dict[str, str]:
@@ -198,14 +210,19 @@ class Stack:
             service.start(log_dir)
         deadline = time.monotonic() + timeout
         pending = list(self.services)
-        while pending:
-            for service in list(pending):
+        while True:
+            # Every service, ready or not: one that answered and then exited (its port taken
+            # by another process, which answered its health check) must not pass for ready.
+            for service in self.services:
                 if service.process.poll() is not None:
                     self.stop()
                     raise RuntimeError(
                         f"{service.name} exited with code {service.process.returncode}:\n"
                         f"{service.log_tail()}"
                     )
+            if not pending:
+                return self
+            for service in list(pending):
                 if service.is_ready():
                     pending.remove(service)
             if pending and time.monotonic() > deadline:
@@ -214,7 +231,6 @@ class Stack:
                 self.stop()
                 raise RuntimeError(f"not ready after {timeout:.0f} s: {names}\n{tails}")
             time.sleep(0.5)
-        return self
 
     def stop(self) -> None:
         for service in reversed(self.services):

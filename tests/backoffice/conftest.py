@@ -7,7 +7,6 @@ always built by the Alembic migrations, never by ``create_all``.
 """
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Iterator
 import pytest
 
 from tests.pg_fixtures import empty_database, postgres_database
+from tools.stack import free_port
 
 from .bo_helpers import ADMIN_KEY, API_KEY, COMMUNE_DIR, FIXED_NOW
 
@@ -83,17 +83,11 @@ def bo_admin(bo_client):
     return call
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def bo_server(bo_app) -> Iterator[str]:
     """The app served by a real uvicorn server in a thread; yields its base URL."""
     import uvicorn
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(bo_app, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on", ws="none"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.migrate import downgrade, upgrade
 from backoffice.models import Appointment, Base, Case
+from tools.stack import free_port
 
 from .bo_helpers import COMMUNE_DIR, REPO
 TABLES = {"appointments", "appointment_events", "cases", "case_events", "reference_counters",
@@ -86,15 +86,9 @@ def test_check_commune_reports_errors_in_french(bo_cli_env, tmp_path):
     assert "services.yml" in bad.stderr and "25:00" in bad.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_serve_migrates_and_answers(bo_cli_env):
     assert run_cli("seed", env=bo_cli_env).returncode == 0
-    port = _free_port()
+    port = free_port()
     env = {**bo_cli_env, "BACKOFFICE_API_KEYS": "key-one, key-two"}
     process = subprocess.Popen([sys.executable, "-m", "backoffice", "serve", "--port", str(port)],
                                cwd=REPO, env=env, stdout=subprocess.PIPE,

@@ -7,33 +7,17 @@ Send API call, and can be told to fail for a while or to refuse messages.
 import asyncio
 import contextlib
 import json
-import random
-import socket
 import uuid
 from typing import Any, AsyncIterator, Dict, List, Optional
 
 from aiohttp import web
 from sanic import Sanic
 
-PORT_RANGE = range(5200, 5300)
+from tools.stack import free_port
 
 # Several Sanic apps are started in one process: test mode lets Sanic re-apply
 # its start-up optimisations and reuse app names (Rasa names its app "rasa_server").
 Sanic.test_mode = True
-
-
-def free_port() -> int:
-    """A port of the 5200-5299 range that nothing listens on right now."""
-    ports = list(PORT_RANGE)
-    random.shuffle(ports)
-    for port in ports:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 5200-5299")
 
 
 def new_app() -> Sanic:

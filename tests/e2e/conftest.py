@@ -16,7 +16,7 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
-from tools.stack import DEFAULT_MODEL, ROOT, Stack, free_port
+from tools.stack import DEFAULT_MODEL, ROOT, Stack, free_ports
 
 ADMIN_HEADERS = {"X-Admin-Key": "dev-admin-key"}
 API_HEADERS = {"X-API-Key": "dev-action-server-key"}
@@ -27,7 +27,7 @@ def stack(tmp_path_factory):
     if not DEFAULT_MODEL.exists():
         pytest.fail(f"{DEFAULT_MODEL} is missing: run `make train` first")
     workdir = tmp_path_factory.mktemp("stack")
-    ports = {name: free_port() for name in ("backoffice", "actions", "rasa")}
+    ports = free_ports("backoffice", "actions", "rasa")
     running = Stack(services=("backoffice", "actions", "rasa"), ports=ports, workdir=workdir)
     subprocess.run([sys.executable, "-m", "backoffice", "seed"], cwd=ROOT, env=running.env,
                    check=True, capture_output=True)

@@ -9,9 +9,7 @@ from typing import Dict, Optional
 
 import requests
 
-from tools.stack import ROOT, Stack
-
-from .conftest import free_port
+from tools.stack import ROOT, Stack, free_port
 
 DEMO_USER, DEMO_PASSWORD = "agent.demo", "guichet-demo-2026"
 
@@ -19,7 +17,7 @@ DEMO_USER, DEMO_PASSWORD = "agent.demo", "guichet-demo-2026"
 def start_backoffice(workdir: Path, fixed_now: Optional[str] = None,
                      extra_env: Optional[Dict[str, str]] = None,
                      ports: Optional[Dict[str, int]] = None) -> Stack:
-    """A seeded back office (demo cases and demo agent) on a free port of 5700-5799."""
+    """A seeded back office (demo cases and demo agent) on a free port."""
     env = {"HANDOFF_SECRET": "test-handoff-secret", **(extra_env or {})}
     if fixed_now:
         env["BACKOFFICE_FIXED_NOW"] = fixed_now

@@ -18,6 +18,7 @@ import pytest
 
 from tests.backoffice.bo_helpers import API_KEY, ADMIN_KEY, COMMUNE_DIR, PARIS
 from tests.pg_fixtures import empty_database, postgres_database
+from tools.stack import free_port
 
 #: Monday 1 March 2027, 10:00: the town hall (etat_civil) and the CCAS are open.
 OPEN_NOW = datetime(2027, 3, 1, 10, 0, tzinfo=PARIS)
@@ -133,22 +134,6 @@ def make_agent(ho_app, ho_clock):
             s, username, name, PASSWORD, ho_clock.now()))
 
     return make
-
-
-def free_port() -> int:
-    """A free port in 5700-5799, the range this suite may use on the shared machine."""
-    import random
-    import socket
-    candidates = list(range(5700, 5800))
-    random.shuffle(candidates)
-    for port in candidates:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 5700-5799")
 
 
 def csrf_of(html: str) -> str:

@@ -14,7 +14,7 @@ from actions.settings import SETTINGS
 from tests.conftest import user_event
 
 from .backoffice_process import agent_console, start_backoffice, ticket
-from .conftest import free_port
+from tools.stack import free_port
 
 OPEN = "2027-03-01T10:00:00+01:00"    # Monday morning: town hall and CCAS open
 NIGHT = "2027-03-01T19:00:00+01:00"   # Monday evening: everything closed

@@ -16,10 +16,9 @@ import pytest
 import requests
 
 from tests.web.helpers import CHROMIUM, CHROMIUM_ARGS, newest_model
-from tools.stack import ROOT, Stack
+from tools.stack import ROOT, Stack, free_ports
 
 from .backoffice_process import DEMO_PASSWORD, DEMO_USER
-from .conftest import free_port
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -46,7 +45,7 @@ def full_stack(tmp_path_factory):
         pytest.skip("no trained model (make train, or set GUICHET_TEST_MODEL)")
     import subprocess
     import sys
-    ports = {name: free_port() for name in ("backoffice", "actions", "rasa", "web")}
+    ports = free_ports("backoffice", "actions", "rasa", "web")
     stack = Stack(ports=ports, model=model, workdir=tmp_path_factory.mktemp("handoff-e2e"),
                   extra_env={"BACKOFFICE_FIXED_NOW": OPEN, "HANDOFF_SECRET": "e2e-secret",
                              "GUICHET_HANDOVER_RATE": "60/60"})
@@ -86,7 +85,9 @@ def test_citizen_and_agent_talk_then_the_bot_resumes(full_stack, browser):
     agent, citizen = agent_context.new_page(), citizen_context.new_page()
     try:
         # The agent logs in: they are "online", the queue is empty.
-        agent.goto(f"{full_stack.url('backoffice')}/console/")
+        response = agent.goto(f"{full_stack.url('backoffice')}/console/")
+        assert response.ok and agent.url.endswith("/console/login?suite=/console/"), \
+            f"the console answered {response.status} at {agent.url}: {agent.content()[:300]}"
         agent.get_by_label("Identifiant").fill(DEMO_USER)
         agent.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
         agent.get_by_role("button", name="Se connecter").click()

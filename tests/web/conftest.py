@@ -1,9 +1,11 @@
 """Fixtures of the web-channel tests: a real Rasa server (with the action server), the
 real webapp, and Debian's Chromium driven by Playwright.
 
-Reusable elsewhere: `bot_stack` (Rasa + actions on free ports, the newest model of
-models/ or $GUICHET_TEST_MODEL), `start_web(...)` (one more webapp against it) and
-`browser` (headless Chromium with the project's flags).
+The fixtures live for the tests/web package: `bot_stack` (Rasa + actions on free ports,
+the newest model of models/ or $GUICHET_TEST_MODEL), `start_web(...)` (one more webapp
+against it) and `browser` (headless Chromium with the project's flags). Package scope, not
+session: Playwright's sync API keeps an event loop running while it is open, which would
+make every later test's asyncio.run() fail.
 """
 
 from __future__ import annotations
@@ -25,15 +27,16 @@ from tests.web.helpers import (  # noqa: E402
     CHROMIUM_ARGS,
     TEST_PLACES,
     free_port,
+    free_ports,
     newest_model,
 )
 
 
 def _ports() -> Dict[str, int]:
-    return {name: free_port() for name in ("backoffice", "actions", "rasa", "web")}
+    return free_ports("backoffice", "actions", "rasa", "web")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def bot_stack(tmp_path_factory):
     """Rasa (`rasa run --enable-api --cors "*" --credentials credentials.yml`) and the
     action server. $GUICHET_WEB_TEST_SERVICES (default "actions,rasa") may add
@@ -59,19 +62,19 @@ def bot_stack(tmp_path_factory):
     stack.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def rasa_url(bot_stack) -> str:
     return bot_stack.url("rasa")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def places_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("places") / "qr_places.yml"
     path.write_text(TEST_PLACES, encoding="utf-8")
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def start_web(bot_stack, places_file, tmp_path_factory):
     """Starts a webapp wired to the test Rasa; extra environment variables override."""
     from tools.stack import Stack
@@ -99,13 +102,13 @@ def start_web(bot_stack, places_file, tmp_path_factory):
         stack.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def web(start_web) -> str:
     """Base URL of the webapp (default settings)."""
     return start_web()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (run `make browser`)")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import random
-import socket
 from pathlib import Path
 from typing import List, Optional
 
 import requests
+
+from tools.stack import free_port, free_ports  # noqa: F401  (the suite's port helpers)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -22,11 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
-# Ports this suite may use (shared machine: keep to the agreed range).
-PORT_RANGE = range(
-    int(os.environ.get("GUICHET_TEST_PORT_MIN", "5300")),
-    int(os.environ.get("GUICHET_TEST_PORT_MAX", "5399")) + 1,
-)
 SCREENSHOTS = ROOT / "results" / "web-screenshots"
 
 TEST_PLACES = """\
@@ -44,24 +39,6 @@ places:
     greeting: Vous êtes au point de tri de la gare.
     topics: [dechets]
 """
-
-_taken: set = set()
-
-
-def free_port() -> int:
-    """A free TCP port of PORT_RANGE on 127.0.0.1."""
-    candidates = [p for p in PORT_RANGE if p not in _taken]
-    random.shuffle(candidates)
-    for port in candidates:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        _taken.add(port)
-        return port
-    raise RuntimeError(f"no free port in {PORT_RANGE.start}-{PORT_RANGE.stop - 1}")
-
 
 def newest_model() -> Optional[Path]:
     explicit = os.environ.get("GUICHET_TEST_MODEL")
