@@ -24,12 +24,15 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
   re-reading every rule at every state of the conversation.
 * :mod:`~guichet_nlu.patches.turn_gate`: turns admitted into processing first come, first
   served, a few at a time, instead of all interleaved on the loop (latency tail).
+* :mod:`~guichet_nlu.patches.debug_copies`: the deep copies Rasa makes only as arguments of
+  debug log lines skipped when debug logging is off.
 """
 
 from __future__ import annotations
 
-from guichet_nlu.patches import (action_result, endpoint_sessions, event_lookup, graph_runner,
-                                  rule_lookup, slot_copy, tf_model_load, tf_predict, turn_gate)
+from guichet_nlu.patches import (action_result, debug_copies, endpoint_sessions, event_lookup,
+                                  graph_runner, rule_lookup, slot_copy, tf_model_load, tf_predict,
+                                  turn_gate)
 
 # Kept for callers of the first version of this module.
 action_result_validator = action_result.action_result_validator
@@ -47,6 +50,7 @@ def apply() -> None:
     tf_model_load.apply()
     rule_lookup.apply()
     turn_gate.apply()
+    debug_copies.apply()
 
 
 apply()
