@@ -57,7 +57,7 @@ RASA_RUNTIME_ENV = {
 def free_ports(*names: str) -> Dict[str, int]:
     """A distinct local port, free right now, for each name: the kernel chooses them, and
     each probe stays bound until all are chosen, so no two names ever share a port (two
-    services on one port once let the action server answer the back office's health check).
+    services drawn on one port let one of them answer the other's health check).
     """
     with contextlib.ExitStack() as probes:
         sockets = [probes.enter_context(socket.socket()) for _ in names]
