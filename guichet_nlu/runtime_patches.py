@@ -9,7 +9,7 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
   responses instead of ``jsonschema.validate`` (meta-schema check + new validator) per call.
 * :mod:`~guichet_nlu.patches.event_lookup`: ``Event.resolve_by_type`` by a table instead
   of walking every ``Event`` subclass for each event deserialised.
-* :mod:`~guichet_nlu.patches.endpoint_sessions`: ``EndpointConfig.request`` on one
+* :mod:`~guichet_nlu.patches.endpoint_sessions`: Rasa's ``EndpointConfig.request`` on one kept
   ``aiohttp`` session per event loop (keep-alive to the action server) instead of a new
   session and TCP connection per call.
 * :mod:`~guichet_nlu.patches.tf_predict`: DIET's and TED's one compiled prediction graph

@@ -1,12 +1,14 @@
 """One reused ``aiohttp`` session per event loop and endpoint settings for Rasa's HTTP calls.
 
 ``EndpointConfig.request`` (custom actions, NLG server, callback channel, interactive
-learning) opened a new ``ClientSession`` -- a new connection pool, hence a new TCP
-connection -- on every call. The replacement sends the same request (same URL, headers,
-params, compression, timeout, ``ClientResponseError`` on status >= 400, ``None`` for a
-non-JSON or empty body) through a session kept for the running event loop and the
-endpoint's session settings (headers, basic auth), so keep-alive connections to the
-action server are reused.
+learning) runs ``async with self.session() as session`` and so opened a new
+``ClientSession`` -- a new connection pool, hence a new TCP connection -- on every call.
+Only ``EndpointConfig.session`` is replaced: inside a running event loop it lends the
+session kept for that loop and the endpoint's session settings (headers, basic auth),
+which the ``async with`` leaves open, so keep-alive connections to the action server are
+reused. Rasa's own ``request`` still builds every request (URL, headers, params,
+compression, ``ClientResponseError`` on status >= 400, ``None`` for a non-JSON or empty
+body).
 
 * A session is never shared across event loops: sessions are kept per loop. They are
   closed when the loop shuts its async generators down (``asyncio.run`` does), and
@@ -19,8 +21,8 @@ action server are reused.
   "Unclosed client session" / "Unclosed connector".
 * Request bodies are written by ujson (``json_body``), with ``json.dumps`` for anything
   ujson refuses: the same JSON value, at a quarter of the cost for a whole tracker.
-* Endpoints with a ``cafile`` keep Rasa's original code path (a new SSL context per call
-  would defeat the pool anyway).
+* Endpoints with a ``cafile``, unhashable settings, or a call outside a running loop get
+  Rasa's own new session (a new SSL context per call would defeat the pool anyway).
 """
 
 from __future__ import annotations
@@ -28,16 +30,15 @@ from __future__ import annotations
 import asyncio
 import atexit
 import json
-from typing import Any, AsyncGenerator, Dict, Hashable, Optional, Text, Tuple
+from typing import Any, AsyncGenerator, Dict, Hashable, Optional, Tuple, Union
 
 import aiohttp
 import ujson
-from aiohttp.client_exceptions import ContentTypeError
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.utils import endpoints
-from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
+from rasa.utils.endpoints import EndpointConfig
 
-ORIGINAL_REQUEST = EndpointConfig.__dict__["request"]
+ORIGINAL_SESSION = EndpointConfig.__dict__["session"]
 KEEPALIVE_SECONDS = 2.0
 
 
@@ -136,55 +137,31 @@ def shared_session(endpoint: EndpointConfig, key: Hashable) -> aiohttp.ClientSes
     return session
 
 
-async def request(
-    self: EndpointConfig,
-    method: Text = "post",
-    subpath: Optional[Text] = None,
-    content_type: Optional[Text] = "application/json",
-    compress: bool = False,
-    **kwargs: Any,
-) -> Optional[Any]:
-    """Drop-in replacement of ``EndpointConfig.request`` on a shared session."""
+class _Lent:
+    """``async with`` on a kept session: gives it, and leaves it open at the end."""
+
+    __slots__ = ("session",)
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self.session
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        return None
+
+
+def session(self: EndpointConfig) -> Union[_Lent, aiohttp.ClientSession]:
+    """Drop-in replacement of ``EndpointConfig.session``: the running loop's kept session
+    for these settings, lent to ``async with``; Rasa's new session where none can be kept."""
     key = session_key(self)
     if key is None or self.cafile:
-        return await ORIGINAL_REQUEST(
-            self, method, subpath, content_type, compress, **kwargs
-        )
-
-    # Below: Rasa 3.6.21's request(), with the shared session instead of a new one.
-    headers = {}
-    if content_type:
-        headers["Content-Type"] = content_type
-
-    if "headers" in kwargs:
-        headers.update(kwargs["headers"])
-        del kwargs["headers"]
-
-    if self.headers:
-        headers.update(self.headers)
-
-    url = concat_url(self.url, subpath)
-
-    session = shared_session(self, key)
-    async with session.request(
-        method,
-        url,
-        headers=headers,
-        params=self.combine_parameters(kwargs),
-        compress=compress,
-        ssl=None,
-        **kwargs,
-    ) as response:
-        if response.status >= 400:
-            raise ClientResponseError(
-                response.status,
-                response.reason,
-                await response.content.read(),
-            )
-        try:
-            return await response.json()
-        except ContentTypeError:
-            return None
+        return ORIGINAL_SESSION(self)
+    try:
+        return _Lent(shared_session(self, key))
+    except RuntimeError:  # no running event loop: nothing to keep the session for
+        return ORIGINAL_SESSION(self)
 
 
 def open_sessions() -> Tuple[aiohttp.ClientSession, ...]:
@@ -210,7 +187,7 @@ def close_all() -> None:
 
 
 def apply() -> None:
-    """Installs the shared-session request (idempotent)."""
-    if endpoints.EndpointConfig.request is not request:
-        endpoints.EndpointConfig.request = request  # type: ignore[assignment]
+    """Installs the kept sessions (idempotent)."""
+    if endpoints.EndpointConfig.session is not session:
+        endpoints.EndpointConfig.session = session  # type: ignore[assignment]
         atexit.register(close_all)

@@ -1,4 +1,4 @@
-"""EndpointConfig.request on a shared session: same requests and answers, reused connections.
+"""Rasa's EndpointConfig.request on a kept session: same requests and answers, reused connections.
 
 A real aiohttp server runs in its own thread and records, for every request, the client's
 address (one per TCP connection), headers, query and body.
@@ -18,7 +18,15 @@ from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from guichet_nlu import runtime_patches  # noqa: F401  (installs the patches)
 from guichet_nlu.patches import endpoint_sessions
 
-ORIGINAL = endpoint_sessions.ORIGINAL_REQUEST
+
+
+async def ORIGINAL(endpoint: EndpointConfig, *args, **kwargs):
+    """Rasa's request on Rasa's own session (a new one per call): the patch undone for one call."""
+    EndpointConfig.session = endpoint_sessions.ORIGINAL_SESSION
+    try:
+        return await EndpointConfig.request(endpoint, *args, **kwargs)
+    finally:
+        EndpointConfig.session = endpoint_sessions.session
 
 
 class RecordingServer:
@@ -89,8 +97,9 @@ def server():
     endpoint_sessions.close_all()
 
 
-def test_rasa_uses_the_patched_request():
-    assert EndpointConfig.request is endpoint_sessions.request
+def test_rasa_uses_the_patched_session_and_its_own_request():
+    assert EndpointConfig.session is endpoint_sessions.session
+    assert EndpointConfig.request.__module__ == "rasa.utils.endpoints"
 
 
 def test_calls_reuse_one_connection(server):
@@ -144,7 +153,7 @@ def test_headers_params_auth_and_body_arrive_as_with_rasa(server):
         )
 
     asyncio.run(call(ORIGINAL))
-    asyncio.run(call(endpoint_sessions.request))
+    asyncio.run(call(EndpointConfig.request))
     before, after = server.seen
     for seen in (before, after):
         seen.pop("peer")
@@ -173,7 +182,7 @@ def test_error_status_raises_the_same_exception(server, kind, status, text):
         return raised.value
 
     expected = asyncio.run(call_path(ORIGINAL))
-    raised = asyncio.run(call_path(endpoint_sessions.request))
+    raised = asyncio.run(call_path(EndpointConfig.request))
     assert (raised.status, raised.message, raised.text) == (status, expected.message, text)
     assert str(raised) == str(expected)
 
@@ -284,7 +293,7 @@ def test_close_all_closes_sessions_of_an_open_loop(server):
 def test_apply_is_idempotent():
     runtime_patches.apply()
     runtime_patches.apply()
-    assert EndpointConfig.request is endpoint_sessions.request
+    assert EndpointConfig.session is endpoint_sessions.session
 
 
 @pytest.mark.parametrize("body", [
@@ -305,3 +314,24 @@ def test_json_body_falls_back_to_json_dumps():
     assert json.loads(endpoint_sessions.json_body({"a": [1.5, "é"]})) == {"a": [1.5, "é"]}
     with pytest.raises(TypeError):
         endpoint_sessions.json_body({"a": object()})
+
+
+def test_rasas_own_session_where_none_can_be_kept(tmp_path):
+    async def sessions_in_a_loop():
+        return [server_endpoint.session(), server_endpoint.session(),
+                EndpointConfig(url="https://mairie.example/", cafile=str(tmp_path / "ca.pem")).session()]
+
+    def outside_a_loop(make_session):
+        try:
+            made = make_session(server_endpoint)
+        except RuntimeError as error:  # uvloop's policy (Rasa's) has no loop to give
+            return type(error)
+        asyncio.run(made.close())
+        return type(made)
+
+    server_endpoint = EndpointConfig(url="http://127.0.0.1:9/webhook")
+    kept, kept_again, with_cafile = asyncio.run(sessions_in_a_loop())
+    assert not isinstance(kept, aiohttp.ClientSession) and kept.session is kept_again.session
+    assert isinstance(with_cafile, aiohttp.ClientSession)
+    asyncio.run(with_cafile.close())
+    assert outside_a_loop(endpoint_sessions.session) is outside_a_loop(endpoint_sessions.ORIGINAL_SESSION)

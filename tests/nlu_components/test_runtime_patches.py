@@ -64,7 +64,7 @@ def test_apply_installs_every_patch():
     runtime_patches.apply()
     assert RemoteAction._validate_action_result is runtime_patches.validate_action_result
     assert Event.resolve_by_type is event_lookup.resolve_by_type
-    assert EndpointConfig.request is endpoint_sessions.request
+    assert EndpointConfig.session is endpoint_sessions.session
     assert RasaModel._rasa_predict is tf_predict.rasa_predict
     assert DaskGraphRunner.run is graph_runner.run
     assert trackers.copy.copy is slot_copy.fast_copy
