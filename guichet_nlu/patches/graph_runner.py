@@ -12,7 +12,8 @@ in an order where each node comes after its parents, and calls them one after th
 other in the calling thread — what ``dask.get`` does too, with the same arguments:
 each parent's ``(name, output)`` pair, the ``(name, value)`` pair of a run input, or
 the bare name of an input nobody gave (the node then warns, as with dask). Results,
-errors (``RuntimeError`` → ``GraphRunError``) and the check of input names are Rasa's.
+errors (``RuntimeError`` → ``GraphRunError``) and the check of input names
+(Rasa's own ``_add_inputs_to_graph``, on the nodes of the run, as with dask) are Rasa's.
 Nodes do not depend on the order among independent nodes (dask gives none either).
 Tests: tests/nlu_components/test_graph_runner.py.
 """
@@ -67,15 +68,10 @@ def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
     """Drop-in replacement of ``DaskGraphRunner.run``."""
     run_targets = targets if targets else self._graph_schema.target_names
     plan = plan_for(self, run_targets)
-    values: Dict[Text, Any] = {}
-    for input_name, input_value in (inputs or {}).items():
-        if isinstance(input_value, str) and input_value in self._graph_schema.nodes:
-            raise GraphRunError(
-                f"Input value '{input_value}' clashes with a node name. Make sure "
-                f"that none of the input names passed to the `run` method are the "
-                f"same as node names in the graph schema."
-            )
-        values[input_name] = (input_name, input_value)
+    # Rasa's own check of the input names, on the nodes of this run (dask's graph).
+    graph: Dict[Text, Any] = dict.fromkeys(name for name, _ in plan)
+    DaskGraphRunner._add_inputs_to_graph(inputs, graph)
+    values: Dict[Text, Any] = {name: graph[name] for name in inputs or ()}
     nodes = self._instantiated_nodes
     try:
         for name, needs in plan:

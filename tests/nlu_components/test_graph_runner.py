@@ -53,11 +53,13 @@ def test_conversations_are_those_of_dask(trained_agent: Any, monkeypatch, index:
     assert ours == trained_agent.summary(f"dask-{index}", CONVERSATIONS[index])
 
 
-def test_input_named_like_a_node_is_refused(trained_agent: Any) -> None:
+@pytest.mark.parametrize("run", [graph_runner.run, graph_runner.ORIGINAL_RUN], ids=["ours", "dask"])
+def test_input_named_like_a_node_is_refused(trained_agent: Any, run) -> None:
     runner = runner_of(trained_agent)
-    node = next(iter(runner._graph_schema.nodes))
+    nlu_target = trained_agent.agent.processor.model_metadata.nlu_target
+    node = graph_runner.plan_for(runner, [nlu_target])[0][0]
     with pytest.raises(GraphRunError, match="clashes with a node name"):
-        runner.run(inputs={"__message__": node})
+        run(runner, inputs={"__message__": node}, targets=[nlu_target])
 
 
 def test_runtime_errors_become_graph_run_errors(trained_agent: Any, monkeypatch) -> None:
