@@ -52,6 +52,7 @@ class ConversationOutcome:
     reached_goal: Optional[bool]
     off_script: int
     connect_seconds: float = 0.0
+    miss_reason: Optional[str] = None  # why the goal was missed, when the bot said it
 
 
 @dataclass
@@ -75,10 +76,13 @@ class LevelResult:
         connects = [c.connect_seconds for c in self.conversations if c.connect_seconds]
         details = Counter(f"{r.status}: {r.detail}" for r in self.records if r.status != OK and r.detail)
         goals: Dict[str, List[int]] = {}
+        misses: Dict[str, Counter] = {}
         for c in judged:
             goals.setdefault(c.scenario, [0, 0])
             goals[c.scenario][0] += bool(c.reached_goal)
             goals[c.scenario][1] += 1
+            if c.miss_reason:
+                misses.setdefault(c.scenario, Counter())[c.miss_reason] += 1
         return {
             "transport": self.settings.transport,
             "concurrency": self.settings.concurrency,
@@ -94,6 +98,7 @@ class LevelResult:
             "goal_reached": sum(bool(c.reached_goal) for c in judged),
             "goal_judged": len(judged),
             "goal_by_scenario": {name: f"{ok}/{n}" for name, (ok, n) in sorted(goals.items())},
+            "goal_missed_because": {name: dict(reasons) for name, reasons in sorted(misses.items())},
             "error_details": dict(details.most_common(5)),
             "off_script_steps": sum(c.off_script for c in self.conversations),
             "late_messages": self.late_messages,
@@ -156,8 +161,11 @@ async def converse(conversation: Any, scenario: Scenario, budget: Budget, settin
             outcome.turns += 1
             if transcript is not None:
                 transcript.append((text, result))
-            if step.expect:
-                outcome.reached_goal = outcome.reached_goal is not False and _matches(result, step.expect)
+            if step.expect and outcome.reached_goal is not False:
+                outcome.reached_goal = _matches(result, step.expect)
+                if not outcome.reached_goal:
+                    outcome.miss_reason = next(
+                        (reason for reason, words in step.misses if _matches(result, words)), None)
             previous = result
             if settings.think_time:
                 await asyncio.sleep(settings.think_time)

@@ -32,13 +32,20 @@ def level_rows(results: Dict[str, Any]) -> List[str]:
     return lines
 
 
+def missed_because(level: Dict[str, Any], scenario: str) -> str:
+    """" (N <reason>, ...)" for the goals of ``scenario`` missed for a reason the bot gave."""
+    reasons = (level.get("goal_missed_because") or {}).get(scenario) or {}
+    return f" ({', '.join(f'{n} {reason}' for reason, n in reasons.items())})" if reasons else ""
+
+
 def problem_lines(results: Dict[str, Any]) -> List[str]:
     """Errors (with their most frequent details) and goals missed, level by level."""
     lines = []
     for name, run in results["pipelines"].items():
         for level in run["levels"]:
             details = "; ".join(f"{k} ×{v}" for k, v in (level.get("error_details") or {}).items())
-            goals = ", ".join(f"{k} {v}" for k, v in (level.get("goal_by_scenario") or {}).items()
+            goals = ", ".join(f"{k} {v}{missed_because(level, k)}"
+                              for k, v in (level.get("goal_by_scenario") or {}).items()
                               if v.split("/")[0] != v.split("/")[1])
             if details or goals:
                 lines.append(f"- {name}, {level['transport']}, {level['concurrency']} concurrent: "
@@ -141,7 +148,9 @@ def render(results: Dict[str, Any], project: str, baseline: str) -> str:
         f"socket.io the end of a turn is known after {s['quiet']} s without a new message (not counted in "
         f"the latency, but it slows each citizen, so socket.io turns/s are lower by design). Errors: "
         f"non-200, timeouts ({s['turn_timeout']} s), empty replies, failed connections. ‘Goal reached’: "
-        f"the booking confirmed, the case status given, the collection day given.",
+        f"the booking confirmed, the case status given, the collection day given; a goal missed for a "
+        f"reason the bot gave (a slot another citizen took between the offer and the confirmation) is "
+        f"listed with that reason below the table.",
         "",
     ]
     described = {project: "Guichet's pipeline (`config.yml`)",

@@ -4,7 +4,8 @@ A scenario is a list of steps. A step sends a text, or picks one of the buttons 
 bot just offered (a slot button's payload ``/inform{"time": ...}``), as a citizen
 clicking in the widget would; when no such button came, it sends its fallback text and
 the conversation counts as off script. ``expect`` words (any of them, case-insensitive)
-checked on the step's replies tell whether the conversation reached its goal.
+checked on the step's replies tell whether the conversation reached its goal; a goal
+missed for a reason the bot gives (``misses``) is counted under that reason.
 
 Identities vary per conversation (names, e-mails), and case tracking uses the demo
 cases of ``backoffice/seed.py``.
@@ -31,6 +32,8 @@ class Step:
     text: str
     button: Optional[str] = None
     expect: Tuple[str, ...] = ()
+    #: Known reasons for missing ``expect``: (reason, words any of which the replies hold).
+    misses: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -66,7 +69,10 @@ def booking(rng: random.Random, serial: int) -> Scenario:
         Step(name),
         Step(email),
         Step(rng.choice(("non merci", "non pas de téléphone"))),
-        Step("oui je confirme", expect=("RDV-",)),
+        # Citizens booking at once are all offered the earliest slots: the bot refuses a
+        # slot another citizen took between the offer and the confirmation.
+        Step("oui je confirme", expect=("RDV-",),
+             misses=(("slot taken meanwhile by another citizen", ("n'est plus disponible",)),)),
         Step("merci beaucoup, au revoir"),
     ])
 

@@ -33,7 +33,9 @@ def test_eval_report_compares_both_pipelines():
 def level(transport: str, concurrency: int, p50: float) -> dict:
     return {"transport": transport, "concurrency": concurrency, "turns": 10, "turns_per_second": 2.0,
             "latency_ms": {"p50": p50, "p95": 2 * p50, "p99": 3 * p50}, "errors": {"timeout": 1},
-            "goal_reached": 3, "goal_judged": 4, "off_script_steps": 0, "late_messages": 0}
+            "goal_reached": 3, "goal_judged": 4, "off_script_steps": 0, "late_messages": 0,
+            "goal_by_scenario": {"booking": "3/4", "faq": "2/2"}, "error_details": {"timeout": 1},
+            "goal_missed_because": {"booking": {"slot taken meanwhile": 1}}}
 
 
 def pipeline(p50: float, rss: float) -> dict:
@@ -54,4 +56,5 @@ def test_bench_report_gives_ratios_project_over_baseline():
     text = bench_report.render(results, "guichet", "rasa_default")
     assert "| guichet | rest | 1 | 10 | 2.00 | 400 | 800 | 1200 | timeout 1 | 3/4 | 0 | 0 |" in text
     assert "| full turn p50 (rest, 1 concurrent) | 2.00 |" in text
+    assert "- guichet, rest, 1 concurrent: timeout ×1; goal reached: booking 3/4 (1 slot taken meanwhile)" in text
     assert "| Rasa peak resident memory | 3.00 |" in text

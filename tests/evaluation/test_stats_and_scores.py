@@ -5,13 +5,15 @@ Fast (no model, no server): synthetic examples and predictions only.
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 import pytest
 
 from benchmarks.clients import _read_messages
-from benchmarks.load import Budget, LevelResult, LoadSettings, Record
-from benchmarks.scenarios import SCENARIOS, draw, every_scenario, pick_button
+from benchmarks.clients import TurnResult
+from benchmarks.load import Budget, LevelResult, LoadSettings, Record, converse
+from benchmarks.scenarios import SCENARIOS, Scenario, Step, draw, every_scenario, pick_button
 from benchmarks.stats import ms_summary, percentile, rate, ratio, summarize
 from evaluation.core_stories import failed_story_names
 from evaluation.nlu_scores import Example, Prediction, reported_intent, score
@@ -118,6 +120,43 @@ def test_level_summary_counts_errors_and_throughput():
     assert summary["errors"] == {"timeout": 1, "empty": 1}
     assert summary["error_rate"] == 0.5
     assert summary["latency_ms"]["p50"] == pytest.approx(200.0)
+
+
+class ScriptedConversation:
+    """Answers each message with the next of ``replies``."""
+
+    late = 0
+
+    def __init__(self, replies):
+        self.replies = iter(replies)
+
+    async def open(self):
+        return 0.01
+
+    async def send(self, text):
+        return TurnResult("ok", 0.05, [next(self.replies)])
+
+    async def close(self):
+        return None
+
+
+@pytest.mark.parametrize("reply,reached,reason", [
+    ("C'est réservé ! Votre référence : RDV-2026-00001.", True, None),
+    ("Ce créneau n'est plus disponible. Merci d'en choisir un autre.", False, "slot taken"),
+    ("Je n'ai pas compris.", False, None),
+])
+def test_goals_missed_for_a_known_reason_are_counted_under_it(reply, reached, reason):
+    scenario = Scenario("booking", [Step("bonjour"), Step("oui je confirme", expect=("RDV-",),
+                                                          misses=(("slot taken", ("plus disponible",)),)),
+                                    Step("merci")])
+    result = LevelResult(LoadSettings("rest", 1, 10, 100), wall_seconds=1.0)
+    outcome = asyncio.run(converse(ScriptedConversation(["Bonjour !", reply, "De rien"]), scenario,
+                                   Budget(10, 100), result.settings, random.Random(1), result.records))
+    result.conversations.append(outcome)
+    assert (outcome.reached_goal, outcome.miss_reason, outcome.turns) == (reached, reason, 3)
+    summary = result.summary()
+    assert summary["goal_by_scenario"] == {"booking": f"{int(reached)}/1"}
+    assert summary["goal_missed_because"] == ({"booking": {reason: 1}} if reason else {})
 
 
 def test_budget_stops_on_turns():
