@@ -8,6 +8,7 @@ load; the CPU seconds a service spends per turn (user + system, from
 from __future__ import annotations
 
 import os
+import time
 from typing import Dict
 
 from benchmarks.procmem import PROC, tree
@@ -30,9 +31,17 @@ def tree_cpu_seconds(pid: int) -> float:
     return sum(cpu_seconds(p) for p in tree(pid))
 
 
-def snapshot(pids: Dict[str, int]) -> Dict[str, float]:
-    """CPU seconds of each named process tree."""
-    return {name: tree_cpu_seconds(pid) for name, pid in pids.items()}
+#: Name of the benchmark's own process (the load generator) in a snapshot.
+LOAD_GENERATOR = "load generator"
+
+
+def snapshot(pids: Dict[str, int], with_self: bool = False) -> Dict[str, float]:
+    """CPU seconds of each named process tree, and of this process alone (its children
+    are the services) under :data:`LOAD_GENERATOR` if ``with_self``."""
+    seconds = {name: tree_cpu_seconds(pid) for name, pid in pids.items()}
+    if with_self:
+        seconds[LOAD_GENERATOR] = time.process_time()
+    return seconds
 
 
 def ms_per_turn(before: Dict[str, float], after: Dict[str, float], turns: int) -> Dict[str, float]:

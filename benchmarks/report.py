@@ -10,6 +10,7 @@ from benchmarks.stats import ratio
 from evaluation.machine import markdown as machine_markdown
 
 SERVICES = ("backoffice", "actions", "rasa", "web")
+CPU_COLUMNS = ("rasa", "actions", "backoffice", "web", "load generator")
 
 
 def fmt(value: Optional[float], digits: int = 0) -> str:
@@ -109,6 +110,28 @@ def ratio_rows(ratios: Dict[str, Any]) -> List[str]:
     return lines
 
 
+def cpu_lines(results: Dict[str, Any]) -> List[str]:
+    """CPU milliseconds per turn of every process, REST levels (all share the machine's cores)."""
+    rows = []
+    for name, run in results["pipelines"].items():
+        for level in run["levels"]:
+            cpu = level.get("cpu_ms_per_turn") or {}
+            if level["transport"] != "rest" or not cpu or None in cpu.values():
+                continue
+            total = sum(cpu.values())
+            cores = total * level["turns_per_second"] / 1000
+            rows.append(f"| {name} | {level['concurrency']} | "
+                        + " | ".join(fmt(cpu.get(column), 1) for column in CPU_COLUMNS)
+                        + f" | {fmt(total, 1)} | {cores:.2f} |")
+    if not rows:
+        return []
+    return ["", "## CPU per turn (REST)", "",
+            "CPU milliseconds (user + system) each process spent per turn, from /proc; cores busy = "
+            "total × turns/s. The machine's cores are shared by all of them.", "",
+            "| pipeline | concurrent | " + " | ".join(CPU_COLUMNS) + " | total | cores busy |",
+            "|---|---:|" + "---:|" * (len(CPU_COLUMNS) + 2)] + rows
+
+
 def profile_lines(results: Dict[str, Any]) -> List[str]:
     """Where each service spent its time under the most loaded REST level (py-spy)."""
     out: List[str] = []
@@ -183,6 +206,7 @@ def render(results: Dict[str, Any], project: str, baseline: str) -> str:
             "share the cores). Peak RSS: largest resident set of the service's process tree sampled every "
             "0.5 s while serving; VmHWM: the kernel's peak resident set summed over the tree, start-up "
             "(model loading) included.", ""] + service_rows(results)
+    out += cpu_lines(results)
     out += profile_lines(results)
     if "ratios" in results:
         out += ["", f"## Ratios {project} / {baseline}", "",

@@ -109,10 +109,10 @@ def run_levels(stack: Any, name: str, args: argparse.Namespace) -> Tuple[List[Di
             if args.profile and transport == "rest" and concurrency == max(args.levels):
                 profiler = Profiler(args.profile, pids, args.duration + args.turn_timeout,
                                     stack.workdir / "profiles").start()
-            cpu_before = proccpu.snapshot(pids)
+            cpu_before = proccpu.snapshot(pids, with_self=True)
             summary = asyncio.run(run_level(stack.url("rasa"), settings, label=name)).summary()
-            summary["cpu_ms_per_turn"] = proccpu.ms_per_turn(cpu_before, proccpu.snapshot(pids),
-                                                             summary["turns"])
+            summary["cpu_ms_per_turn"] = proccpu.ms_per_turn(
+                cpu_before, proccpu.snapshot(pids, with_self=True), summary["turns"])
             if profiler:
                 profile = {"transport": transport, "concurrency": concurrency, "services": profiler.stop()}
             lat = summary["latency_ms"]

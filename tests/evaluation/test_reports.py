@@ -35,7 +35,9 @@ def level(transport: str, concurrency: int, p50: float) -> dict:
             "latency_ms": {"p50": p50, "p95": 2 * p50, "p99": 3 * p50}, "errors": {"timeout": 1},
             "goal_reached": 3, "goal_judged": 4, "off_script_steps": 0, "late_messages": 0,
             "goal_by_scenario": {"booking": "3/4", "faq": "2/2"}, "error_details": {"timeout": 1},
-            "goal_missed_because": {"booking": {"slot taken meanwhile": 1}}}
+            "goal_missed_because": {"booking": {"slot taken meanwhile": 1}},
+            "cpu_ms_per_turn": {"rasa": p50 / 40, "actions": 3.0, "backoffice": 4.0, "web": 0.0,
+                                "load generator": 2.0}}
 
 
 def pipeline(p50: float, rss: float) -> dict:
@@ -56,5 +58,7 @@ def test_bench_report_gives_ratios_project_over_baseline():
     text = bench_report.render(results, "guichet", "rasa_default")
     assert "| guichet | rest | 1 | 10 | 2.00 | 400 | 800 | 1200 | timeout 1 | 3/4 | 0 | 0 |" in text
     assert "| full turn p50 (rest, 1 concurrent) | 2.00 |" in text
+    assert "| guichet | 1 | 10.0 | 3.0 | 4.0 | 0.0 | 2.0 | 19.0 | 0.04 |" in text
+    assert "| rasa_default | 1 | 5.0 | 3.0 | 4.0 | 0.0 | 2.0 | 14.0 | 0.03 |" in text
     assert "- guichet, rest, 1 concurrent: timeout ×1; goal reached: booking 3/4 (1 slot taken meanwhile)" in text
     assert "| Rasa peak resident memory | 3.00 |" in text
