@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from benchmarks.proccpu import LOAD_GENERATOR
 from benchmarks.stats import ratio
 from evaluation.machine import markdown as machine_markdown
 
 SERVICES = ("backoffice", "actions", "rasa", "web")
-CPU_COLUMNS = ("rasa", "actions", "backoffice", "web", "load generator")
+CPU_COLUMNS = ("rasa", "actions", "backoffice", "web", LOAD_GENERATOR)
 
 
 def fmt(value: Optional[float], digits: int = 0) -> str:

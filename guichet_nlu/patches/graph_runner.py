@@ -35,14 +35,21 @@ _PLANS = "_guichet_run_plans"
 Step = Tuple[Text, Tuple[Text, ...]]
 
 
-def plan_for(runner: DaskGraphRunner, targets: Sequence[Text]) -> List[Step]:
+class Plan(List[Step]):
+    """The steps of a run, and its node names as the keys of ``node_names`` (the graph
+    dask would get, on which Rasa checks the input names)."""
+
+    node_names: Dict[Text, None]
+
+
+def plan_for(runner: DaskGraphRunner, targets: Sequence[Text]) -> Plan:
     """The nodes ``targets`` need, each after its parents (computed once per targets)."""
-    plans: Dict[Tuple[Text, ...], List[Step]] = runner.__dict__.setdefault(_PLANS, {})
+    plans: Dict[Tuple[Text, ...], Plan] = runner.__dict__.setdefault(_PLANS, {})
     key = tuple(targets)
     plan = plans.get(key)
     if plan is None:
         nodes = runner._graph_schema.nodes
-        plan, done, visiting = [], set(), set()
+        plan, done, visiting = Plan(), set(), set()
 
         def visit(name: Text) -> None:
             if name in done or name not in nodes:  # an input placeholder, or seen already
@@ -59,6 +66,7 @@ def plan_for(runner: DaskGraphRunner, targets: Sequence[Text]) -> List[Step]:
 
         for target in key:
             visit(target)
+        plan.node_names = dict.fromkeys(name for name, _ in plan)
         plans[key] = plan
     return plan
 
@@ -69,7 +77,7 @@ def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
     run_targets = targets if targets else self._graph_schema.target_names
     plan = plan_for(self, run_targets)
     # Rasa's own check of the input names, on the nodes of this run (dask's graph).
-    graph: Dict[Text, Any] = dict.fromkeys(name for name, _ in plan)
+    graph: Dict[Text, Any] = plan.node_names.copy()
     DaskGraphRunner._add_inputs_to_graph(inputs, graph)
     values: Dict[Text, Any] = {name: graph[name] for name in inputs or ()}
     nodes = self._instantiated_nodes

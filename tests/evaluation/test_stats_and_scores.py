@@ -10,8 +10,7 @@ import random
 
 import pytest
 
-from benchmarks.clients import _read_messages
-from benchmarks.clients import TurnResult
+from benchmarks.clients import TurnResult, _read_messages
 from benchmarks.load import Budget, LevelResult, LoadSettings, Record, converse
 from benchmarks.scenarios import SCENARIOS, Scenario, Step, draw, every_scenario, pick_button
 from benchmarks.stats import ms_summary, percentile, rate, ratio, summarize

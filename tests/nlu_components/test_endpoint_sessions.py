@@ -19,7 +19,6 @@ from guichet_nlu import runtime_patches  # noqa: F401  (installs the patches)
 from guichet_nlu.patches import endpoint_sessions
 
 
-
 async def ORIGINAL(endpoint: EndpointConfig, *args, **kwargs):
     """Rasa's request on Rasa's own session (a new one per call): the patch undone for one call."""
     EndpointConfig.session = endpoint_sessions.ORIGINAL_SESSION
