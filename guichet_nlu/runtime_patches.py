@@ -26,13 +26,17 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
   served, a few at a time, instead of all interleaved on the loop (latency tail).
 * :mod:`~guichet_nlu.patches.debug_copies`: the deep copies Rasa makes only as arguments of
   debug log lines skipped when debug logging is off.
+* :mod:`~guichet_nlu.patches.sparse_stack`: a message's sparse features joined directly
+  instead of through ``scipy.sparse.hstack``'s general block machinery.
+* :mod:`~guichet_nlu.patches.heap_freeze`: the loaded model's objects frozen out of the
+  garbage collector's full collections (a third of a second each, every few seconds).
 """
 
 from __future__ import annotations
 
 from guichet_nlu.patches import (action_result, debug_copies, endpoint_sessions, event_lookup,
-                                  graph_runner, rule_lookup, slot_copy, tf_model_load, tf_predict,
-                                  turn_gate)
+                                  graph_runner, heap_freeze, rule_lookup, slot_copy, sparse_stack,
+                                  tf_model_load, tf_predict, turn_gate)
 
 # Kept for callers of the first version of this module.
 action_result_validator = action_result.action_result_validator
@@ -51,6 +55,8 @@ def apply() -> None:
     rule_lookup.apply()
     turn_gate.apply()
     debug_copies.apply()
+    sparse_stack.apply()
+    heap_freeze.apply()
 
 
 apply()

@@ -10,7 +10,8 @@ of the Rasa server's CPU (py-spy, benchmarks/TUNING.md), more than the graph its
 
 The patched method takes that one concrete graph once per model and calls it with the
 converted tensors directly (``ConcreteFunction._call_flat``, what TensorFlow's dispatch
-ends in, outputs packed as ``predict_step`` returns them), then converts the outputs
+ends in, outputs packed as ``predict_step`` returns them; NumPy inputs made eager
+tensors by the conversion ``tf.convert_to_tensor`` ends in), then converts the outputs
 exactly as Rasa did. Whenever anything is
 unusual (eager mode, no graph traced yet, inputs not matching the signature's count,
 dtypes or ranks, another TensorFlow version without these internals) it uses Rasa's own
@@ -26,6 +27,8 @@ from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 import numpy as np
 import tensorflow as tf
 from keras.utils import tf_utils
+from tensorflow.python.eager import context
+from tensorflow.python.framework import constant_op
 from rasa.shared.constants import DIAGNOSTIC_DATA
 from rasa.utils.tensorflow.models import RasaModel
 
@@ -34,6 +37,16 @@ logger = logging.getLogger(__name__)
 #: Rasa's method, kept for the fallback and for the tests.
 ORIGINAL_RASA_PREDICT = RasaModel._rasa_predict
 _CACHE_ATTRIBUTE = "_guichet_direct_graph"
+
+
+def to_tensor(array: Any) -> Any:
+    """``tf.convert_to_tensor(array)``; a NumPy array goes straight to the eager conversion
+    that call ends in (a copy of the array as an eager tensor on the context's device),
+    without the conversion registry's lookups (about 5 µs of the 11 µs per input; DIET and
+    TED take 20 to 30 inputs per call)."""
+    if type(array) is np.ndarray:
+        return constant_op.convert_to_eager_tensor(array, context.context())
+    return tf.convert_to_tensor(array)
 
 
 class DirectGraph:
@@ -61,7 +74,7 @@ class DirectGraph:
         return True
 
     def __call__(self, batch_in: Sequence[Any]) -> Any:
-        tensors = [tf.convert_to_tensor(array) for array in batch_in]
+        tensors = [to_tensor(array) for array in batch_in]
         # _call_flat runs the graph and packs its outputs as predict_step returns them.
         return self.concrete._call_flat(tensors, self.captured)
 

@@ -42,3 +42,18 @@ def test_eager_models_use_rasas_method(recorded: List[Tuple[RasaModel, Any]], mo
     monkeypatch.setattr(model, "_run_eagerly", True)
     assert tf_predict.rasa_predict(model, batch) == {"x": 1}
     assert seen == [model]
+
+
+def test_numpy_inputs_become_the_tensors_tf_convert_to_tensor_makes() -> None:
+    import tensorflow as tf
+
+    for array in (np.arange(24, dtype=np.float32).reshape(1, 4, 6), np.array([[3, 1]], np.int64),
+                  np.zeros((0, 5), np.float32), np.array(2.5)):
+        ours, theirs = tf_predict.to_tensor(array), tf.convert_to_tensor(array)
+        assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+        assert ours.device == theirs.device
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+        array[...] = 0  # the tensor holds its own copy, as TensorFlow's
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    listed = tf_predict.to_tensor([[1.0, 2.0]])
+    assert listed.dtype == tf.float32 and listed.numpy().tolist() == [[1.0, 2.0]]

@@ -1,0 +1,94 @@
+"""The model's objects are frozen after each load (guichet_nlu.patches.heap_freeze)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import weakref
+from typing import Iterator, List
+
+import pytest
+from rasa.core.agent import Agent
+
+from guichet_nlu.patches import heap_freeze
+
+
+class Cycle:
+    """An object that only the cyclic collector can free."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.fixture(autouse=True)
+def unfrozen() -> Iterator[None]:
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_agent_load_model_is_wrapped() -> None:
+    assert Agent.load_model is heap_freeze.load_model
+
+
+def test_a_load_unfreezes_the_old_model_then_freezes_the_new_one(monkeypatch) -> None:
+    seen: List[int] = []
+    old_model_cycle = Cycle()
+    gc.freeze()
+    del old_model_cycle
+    assert gc.get_freeze_count() > 0
+
+    def original(agent: Agent, model_path: str) -> None:
+        seen.append(gc.get_freeze_count())
+        agent.model = Cycle()
+
+    monkeypatch.setattr(heap_freeze, "ORIGINAL_LOAD_MODEL", original)
+    agent = Agent()
+    heap_freeze.load_model(agent, "models/guichet.tar.gz")
+    assert seen == [0]  # the previous model's objects were collectable during the load
+    assert gc.get_freeze_count() > 0 and not gc.garbage
+    assert agent.model.me is agent.model
+
+
+def test_cycles_made_after_the_freeze_are_still_collected() -> None:
+    heap_freeze.freeze_heap()
+    cycle = Cycle()
+    alive = weakref.ref(cycle)
+    del cycle
+    assert alive() is not None
+    gc.collect()
+    assert alive() is None
+
+
+def test_a_cycle_frozen_with_a_model_is_freed_after_the_next_load(monkeypatch) -> None:
+    monkeypatch.setattr(heap_freeze, "ORIGINAL_LOAD_MODEL", lambda agent, path: None)
+    cycle = Cycle()
+    alive = weakref.ref(cycle)
+    heap_freeze.freeze_heap()
+    del cycle
+    gc.collect()
+    assert alive() is not None  # frozen: full collections do not see it
+    heap_freeze.load_model(Agent(), "autre-modele.tar.gz")  # unfreezes, loads, collects
+    assert alive() is None
+
+
+def test_the_load_in_progress_is_frozen_once_the_loop_runs_again(monkeypatch) -> None:
+    monkeypatch.setattr(Agent, "load_model", heap_freeze.ORIGINAL_LOAD_MODEL)
+
+    async def load_then_yield() -> List[int]:
+        heap_freeze.apply()  # what importing guichet_nlu during a model load does
+        counts = [gc.get_freeze_count()]
+        await asyncio.sleep(0)
+        counts.append(gc.get_freeze_count())
+        return counts
+
+    during, after = asyncio.run(load_then_yield())
+    assert during == 0 and after > 0
+    assert Agent.load_model is heap_freeze.load_model
+
+
+def test_no_freeze_without_an_event_loop(monkeypatch) -> None:
+    monkeypatch.setattr(Agent, "load_model", heap_freeze.ORIGINAL_LOAD_MODEL)
+    heap_freeze.apply()
+    assert gc.get_freeze_count() == 0
+    assert Agent.load_model is heap_freeze.load_model
