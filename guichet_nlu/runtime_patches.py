@@ -29,7 +29,8 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 * :mod:`~guichet_nlu.patches.sparse_stack`: a message's sparse features joined directly
   instead of through ``scipy.sparse.hstack``'s general block machinery.
 * :mod:`~guichet_nlu.patches.heap_freeze`: the loaded model's objects frozen out of the
-  garbage collector's full collections (a third of a second each, every few seconds).
+  garbage collector's full collections (a third of a second each, every ten seconds or
+  so under load).
 """
 
 from __future__ import annotations

@@ -17,11 +17,14 @@ reference cycle among the model's own objects that becomes garbage would stay, w
 why a new model load (``PUT /model``) first unfreezes, so the old model's cycles are
 collected with the next full collection before the new model is frozen.
 
-Rasa imports ``guichet_nlu`` (and so this patch) while it loads the first model, inside
-``Agent.load_model``: the patch wraps later loads, and for the load in progress schedules
-the freeze on the running event loop, which runs it once the load has returned (the
-loading coroutine does not yield in between). A process loading a model without an event
-loop (``Agent.load`` in a script) is left as it is.
+Rasa imports ``guichet_nlu`` (and so this patch) while it sets up the agent: when it
+creates the tracker store named in endpoints.yml, or else while it loads the first
+model, inside ``Agent.load_model``. The patch wraps every later ``Agent.load_model`` and,
+for a load that may be in progress, schedules a freeze on the running event loop, which
+runs it once the loading coroutine yields (it does not between the import and the end of
+the load); when both happen, the second freeze finds nothing new (under a millisecond).
+A process loading a model without an event loop (``Agent.load`` in a script) is frozen
+only by later loads.
 
 Measured in benchmarks/TUNING.md; tests: tests/nlu_components/test_heap_freeze.py.
 """
