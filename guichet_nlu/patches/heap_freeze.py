@@ -53,11 +53,14 @@ def freeze_heap() -> None:
 
 @functools.wraps(ORIGINAL_LOAD_MODEL)
 def load_model(self: Agent, *args: Any, **kwargs: Any) -> None:
-    """Rasa's ``Agent.load_model``, the previous model's objects unfrozen before and the new
-    model's frozen after."""
+    """Rasa's ``Agent.load_model``, the previous model's objects unfrozen before and the
+    objects alive after frozen again, whether the load succeeded or failed (a failed
+    ``PUT /model`` leaves the previous model serving)."""
     gc.unfreeze()
-    ORIGINAL_LOAD_MODEL(self, *args, **kwargs)
-    freeze_heap()
+    try:
+        ORIGINAL_LOAD_MODEL(self, *args, **kwargs)
+    finally:
+        freeze_heap()
 
 
 def apply() -> None:

@@ -50,6 +50,16 @@ def test_a_load_unfreezes_the_old_model_then_freezes_the_new_one(monkeypatch) ->
     assert agent.model.me is agent.model
 
 
+def test_a_failed_load_freezes_again_and_raises(monkeypatch) -> None:
+    def broken(agent: Agent, model_path: str) -> None:
+        raise ValueError("modèle illisible")
+
+    monkeypatch.setattr(heap_freeze, "ORIGINAL_LOAD_MODEL", broken)
+    with pytest.raises(ValueError, match="modèle illisible"):
+        heap_freeze.load_model(Agent(), "cassé.tar.gz")
+    assert gc.get_freeze_count() > 0
+
+
 def test_cycles_made_after_the_freeze_are_still_collected() -> None:
     heap_freeze.freeze_heap()
     cycle = Cycle()
