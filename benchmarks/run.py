@@ -178,7 +178,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     for name in args.pipelines:
         results["pipelines"][name] = bench_pipeline(name, args, workdir)
     results["total_seconds"] = time.perf_counter() - started
-    results["machine"]["load_at_end"] = machine.load_average()
+    machine.at_end(results["machine"])
     report.write(results, args.out, PROJECT, BASELINE)
     print(f"[bench] wrote {args.out / 'bench.md'}, bench.json and bench_latency.png "
           f"in {results['total_seconds']:.0f} s", flush=True)

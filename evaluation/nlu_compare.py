@@ -118,7 +118,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "total_seconds": time.perf_counter() - started,
         "runs": runs,
     }
-    info["load_at_end"] = machine.load_average()
+    machine.at_end(info)
     write_reports(data, args.out)
     print(f"[eval] wrote {args.out / 'eval.md'}, eval.json and confusion.png "
           f"in {data['total_seconds']:.0f} s", flush=True)
