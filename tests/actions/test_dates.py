@@ -48,6 +48,18 @@ def test_days_of_a_wish(text, earliest, latest):
     assert (result.earliest, result.latest) == (earliest, latest)
 
 
+@pytest.mark.parametrize("said_on, text, day", [
+    (date(2026, 12, 6), "mardi prochain", date(2026, 12, 8)),     # a Sunday: next week is tomorrow's
+    (date(2026, 12, 5), "mardi prochain", date(2026, 12, 8)),     # a Saturday
+    (date(2026, 12, 6), "dimanche prochain", date(2026, 12, 13)),
+    (date(2026, 12, 1), "mardi prochain", date(2026, 12, 8)),     # a Tuesday: not today
+    (date(2026, 12, 6), "lundi", date(2026, 12, 7)),
+])
+def test_next_weekday_follows_the_calendar_week(said_on, text, day):
+    result = parse_date_wish(text, said_on)
+    assert isinstance(result, DateWish) and result.earliest == result.latest == day
+
+
 @pytest.mark.parametrize("text, part, at", [
     ("mardi prochain le matin", MORNING, None),
     ("jeudi après-midi", AFTERNOON, None),
