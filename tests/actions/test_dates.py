@@ -11,8 +11,8 @@ from actions.dates import (AFTERNOON, MORNING, DateWish, UnusableDate, french_da
 TODAY = date(2026, 11, 23)  # a Monday
 
 
-def wish(text: str) -> DateWish:
-    result = parse_date_wish(text, TODAY)
+def wish(text: str, today: date = TODAY) -> DateWish:
+    result = parse_date_wish(text, today)
     assert isinstance(result, DateWish), result
     return result
 
@@ -49,15 +49,15 @@ def test_days_of_a_wish(text, earliest, latest):
 
 
 @pytest.mark.parametrize("said_on, text, day", [
-    (date(2026, 12, 6), "mardi prochain", date(2026, 12, 8)),     # a Sunday: next week is tomorrow's
+    (date(2026, 12, 6), "mardi prochain", date(2026, 12, 8)),     # a Sunday: next week starts tomorrow
     (date(2026, 12, 5), "mardi prochain", date(2026, 12, 8)),     # a Saturday
     (date(2026, 12, 6), "dimanche prochain", date(2026, 12, 13)),
     (date(2026, 12, 1), "mardi prochain", date(2026, 12, 8)),     # a Tuesday: not today
     (date(2026, 12, 6), "lundi", date(2026, 12, 7)),
 ])
 def test_next_weekday_follows_the_calendar_week(said_on, text, day):
-    result = parse_date_wish(text, said_on)
-    assert isinstance(result, DateWish) and result.earliest == result.latest == day
+    result = wish(text, said_on)
+    assert result.earliest == result.latest == day
 
 
 @pytest.mark.parametrize("text, part, at", [
