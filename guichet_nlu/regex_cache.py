@@ -6,8 +6,8 @@ when the language is imported. CPython compiles it in pure Python (``sre_parse``
 ``sre_compile``): 2.5 to 4 seconds of every Rasa start, the largest single item of it.
 
 Inside :func:`large_patterns_cached`, a pattern of at least :data:`LARGE_PATTERN` characters
-is compiled as ``re`` does, and what the compiler produced (the engine's code and the
-group tables) is stored on disk; the next process hands the stored code to
+is compiled as ``re`` does, and what the compiler produced (the engine's code, flags and
+named groups) is stored on disk; the next process hands the stored code to
 ``_sre.compile``, the constructor ``re`` itself ends in, and gets an equal pattern object
 (CPython compares patterns by their text, flags and code). Files are keyed by the
 pattern, its flags and the interpreter's regex engine (cache tag, ``_sre.MAGIC``,
@@ -33,7 +33,7 @@ import sre_parse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 logger = logging.getLogger(__name__)
 
@@ -59,18 +59,22 @@ def _cache_file(pattern: str, flags: int) -> Path:
     return cache_dir() / f"{digest.hexdigest()}.sre"
 
 
+def _build(pattern: str, header: Dict[str, Any], code: List[int]) -> Any:
+    """The pattern object, from the compiler's output (as ``sre_compile.compile`` ends)."""
+    indexgroup: List[Optional[str]] = [None] * (header["groups"] + 1)
+    for name, index in header["groupindex"].items():
+        indexgroup[index] = name
+    return _sre.compile(pattern, header["flags"], code, header["groups"],
+                        header["groupindex"], tuple(indexgroup))
+
+
 def _compile_and_store(pattern: str, flags: int, path: Path) -> Any:
     """Compiles like ``sre_compile.compile`` and keeps its output in ``path``."""
     parsed = sre_parse.parse(pattern, flags)
     code = sre_compile._code(parsed, flags)
-    groupindex = dict(parsed.state.groupdict)
-    indexgroup = [None] * parsed.state.groups
-    for name, index in groupindex.items():
-        indexgroup[index] = name
     header = {"flags": flags | parsed.state.flags, "groups": parsed.state.groups - 1,
-              "groupindex": groupindex, "indexgroup": indexgroup}
-    compiled = _sre.compile(pattern, header["flags"], code, header["groups"],
-                            groupindex, tuple(indexgroup))
+              "groupindex": dict(parsed.state.groupdict)}
+    compiled = _build(pattern, header, code)
     try:
         body = array.array(CODE_TYPE, code).tobytes()
         header["sha256"] = hashlib.sha256(body).hexdigest()
@@ -103,8 +107,7 @@ def _load(pattern: str, path: Path) -> Optional[Any]:
             raise ValueError("checksum mismatch")
         code = array.array(CODE_TYPE)
         code.frombytes(body)
-        return _sre.compile(pattern, header["flags"], code.tolist(), header["groups"],
-                            header["groupindex"], tuple(header["indexgroup"]))
+        return _build(pattern, header, code.tolist())
     except Exception as exc:  # a damaged or foreign file: compile normally and rewrite it
         logger.warning("Ignoring the compiled-pattern cache file %s: %s", path, exc)
         return None
