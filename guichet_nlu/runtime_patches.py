@@ -12,6 +12,8 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 * :mod:`~guichet_nlu.patches.endpoint_sessions`: Rasa's ``EndpointConfig.request`` on one kept
   ``aiohttp`` session per event loop (keep-alive to the action server) instead of a new
   session and TCP connection per call.
+* :mod:`~guichet_nlu.patches.action_domain`: the domain sent with each custom-action call
+  written to JSON once per model, without the responses the action server never renders.
 * :mod:`~guichet_nlu.patches.tf_predict`: DIET's and TED's one compiled prediction graph
   called directly instead of through ``tf.function``'s generic dispatch.
 * :mod:`~guichet_nlu.patches.graph_runner`: each graph run follows an order of its nodes
@@ -35,9 +37,9 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 
 from __future__ import annotations
 
-from guichet_nlu.patches import (action_result, debug_copies, endpoint_sessions, event_lookup,
-                                  graph_runner, heap_freeze, rule_lookup, slot_copy, sparse_stack,
-                                  tf_model_load, tf_predict, turn_gate)
+from guichet_nlu.patches import (action_domain, action_result, debug_copies, endpoint_sessions,
+                                  event_lookup, graph_runner, heap_freeze, rule_lookup, slot_copy,
+                                  sparse_stack, tf_model_load, tf_predict, turn_gate)
 
 # Kept for callers of the first version of this module.
 action_result_validator = action_result.action_result_validator
@@ -49,6 +51,7 @@ def apply() -> None:
     action_result.apply()
     event_lookup.apply()
     endpoint_sessions.apply()
+    action_domain.apply()
     tf_predict.apply()
     graph_runner.apply()
     slot_copy.apply()

@@ -20,7 +20,8 @@ body).
   async generators down) are closed by an ``atexit`` hook, so aiohttp logs no
   "Unclosed client session" / "Unclosed connector".
 * Request bodies are written by ujson (``json_body``), with ``json.dumps`` for anything
-  ujson refuses: the same JSON value, at a quarter of the cost for a whole tracker.
+  ujson refuses: the same JSON value, at a quarter of the cost for a whole tracker. A
+  part of the body written once beforehand (:class:`PreSerialized`) is put in as it is.
 * Endpoints with a ``cafile``, unhashable settings, or a call outside a running loop get
   Rasa's own new session (a new SSL context per call would defeat the pool anyway).
 """
@@ -97,14 +98,57 @@ def session_key(endpoint: EndpointConfig) -> Optional[Hashable]:
     return key
 
 
-def json_body(value: Any) -> str:
-    """The JSON text of a request body: ujson's (the tracker sent with each custom-action
-    call made ``json.dumps`` 4 % of Rasa's CPU), ``json.dumps``'s for anything ujson
-    refuses; both parse to the same value."""
+def _dumps(value: Any) -> str:
     try:
         return ujson.dumps(value)
     except (TypeError, ValueError, OverflowError):
         return json.dumps(value)
+
+
+class PreSerialized(dict):
+    """A read-only mapping written to JSON once, when it is made (``json_text``).
+
+    :func:`json_body` puts that text into a request body instead of serialising the
+    mapping again (the domain sent with every custom-action call, see
+    :mod:`guichet_nlu.patches.action_domain`). Every other reader sees a plain ``dict``
+    with the same content. It refuses changes, which would leave the text stale; copies
+    of it are itself.
+    """
+
+    __slots__ = ("json_text",)
+
+    def __init__(self, value: Dict[str, Any]) -> None:
+        super().__init__(value)
+        self.json_text = _dumps(value)
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("PreSerialized is read-only: its JSON text was already written")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+
+    def __copy__(self) -> "PreSerialized":
+        return self
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> "PreSerialized":
+        return self
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return PreSerialized, (dict(self),)
+
+
+def json_body(value: Any) -> str:
+    """The JSON text of a request body: ujson's (the tracker sent with each custom-action
+    call made ``json.dumps`` 4 % of Rasa's CPU), ``json.dumps``'s for anything ujson
+    refuses; both parse to the same value. The ``json_text`` of a :class:`PreSerialized`
+    value of a top-level key is put in as it is."""
+    if type(value) is dict:
+        kept = [key for key, item in value.items() if type(item) is PreSerialized and type(key) is str]
+        if kept:
+            rest = _dumps({key: item for key, item in value.items() if key not in kept})
+            spliced = ",".join(f"{_dumps(key)}:{value[key].json_text}" for key in kept)
+            return f"{rest[:-1]},{spliced}}}" if rest != "{}" else f"{{{spliced}}}"
+    return _dumps(value)
 
 
 def _new_session(endpoint: EndpointConfig) -> aiohttp.ClientSession:
