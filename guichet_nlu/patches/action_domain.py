@@ -29,18 +29,17 @@ ORIGINAL_CALL_FORMAT = RemoteAction.__dict__["_action_call_format"]
 #: Domain sections the action server does not get.
 LEFT_OUT = frozenset({"responses"})
 
-#: The last domain served, its data and what is sent of it (one model per Rasa process).
-_last: Optional[Tuple["weakref.ref[Domain]", Dict[Text, Any], PreSerialized]] = None
+#: The last domain served and what is sent of it (one model per Rasa process).
+_last: Optional[Tuple["weakref.ref[Domain]", PreSerialized]] = None
 
 
 def action_domain(domain: Domain) -> PreSerialized:
     """What the action server gets of ``domain``, made once per domain."""
     global _last
-    data = domain.as_dict()
-    if _last is not None and _last[0]() is domain and _last[1] is data:
-        return _last[2]
-    sent = PreSerialized({key: value for key, value in data.items() if key not in LEFT_OUT})
-    _last = (weakref.ref(domain), data, sent)
+    if _last is not None and _last[0]() is domain:
+        return _last[1]
+    sent = PreSerialized({key: value for key, value in domain.as_dict().items() if key not in LEFT_OUT})
+    _last = (weakref.ref(domain), sent)
     return sent
 
 

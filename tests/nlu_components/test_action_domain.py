@@ -22,7 +22,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from guichet_nlu import runtime_patches  # noqa: F401  (installs the patches)
 from guichet_nlu.patches import action_domain, endpoint_sessions
 from guichet_nlu.patches.endpoint_sessions import PreSerialized
-from tests.nlu_components.test_endpoint_sessions import RecordingServer
+from tests.nlu_components.test_endpoint_sessions import server  # noqa: F401  (the recording server fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,13 +30,6 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def domain():
     return Domain.load(str(ROOT / "domain.yml"))
-
-
-@pytest.fixture
-def server():
-    with RecordingServer() as running:
-        yield running
-    endpoint_sessions.close_all()
 
 
 def tracker(domain):
