@@ -1,0 +1,184 @@
+"""A conversation's past states computed once per event, not once per policy and per prediction.
+
+Before each action prediction, the rule policy and the memoization policy (and TED, when
+it runs) each ask for the conversation's past states: Rasa's
+``Domain.states_for_tracker_history`` replays every applied event into a new tracker and
+builds the dialogue state before each action, from the first event on. A turn predicts two
+to five actions, so a conversation of ``n`` events was replayed four to ten times per turn:
+9 % of the Rasa server's samples under load (py-spy, 20 REST conversations,
+benchmarks/TUNING.md).
+
+Here the replay of a tracker is kept while the tracker lives, with the state built before
+each action (and what the rule-only filtering needs of that point: the previous action,
+whether the turn is a follow-up or loop action, ``hide_rule_turn``). A later call on the
+same tracker object replays only the events appended since, when the events already
+replayed are still its first applied events (the same objects, in the same order) and the
+two attributes Rasa changes in place on a user message (``use_text_for_featurization``,
+``entities``) are unchanged on every replayed message; otherwise the replay starts again
+from the beginning, as in Rasa. The state after the last event is always built afresh.
+The rule-only filtering then runs exactly as in Rasa's method, on copies of the kept
+states (featurizers change states in place), so callers get new objects every time.
+
+Only plain ``DialogueStateTracker`` objects are cached (training trackers have their own
+cache in Rasa); the cache holds the tracker weakly and is dropped with it. Tests:
+tests/nlu_components/test_past_states.py (every call of real conversations compared with
+Rasa's method; in-place changes, rewinds and restarts).
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import rasa.shared.core.constants as core_constants
+from rasa.shared.core.domain import Domain, State
+from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+_ORIGINAL = Domain.states_for_tracker_history
+
+
+@dataclass
+class _Step:
+    """The replayed conversation just before one action (or after the last event)."""
+
+    state: State
+    previous_action: Optional[Dict[Text, Any]]
+    hide_rule_turn: bool
+    sets_hidden_flag: bool
+
+
+@dataclass
+class _Replay:
+    """One tracker's events replayed so far, for one domain and ``omit_unset_slots``."""
+
+    domain: "weakref.ReferenceType[Domain]"
+    omit_unset_slots: bool
+    tracker: DialogueStateTracker
+    events: List[Event] = field(default_factory=list)
+    steps: List[_Step] = field(default_factory=list)
+    #: Positions of the replayed user messages.
+    message_positions: List[int] = field(default_factory=list)
+    #: (message, use_text_for_featurization, number of entities) of each user message
+    #: some kept step was built after: Rasa changes these two attributes in place.
+    seen: List[Tuple[UserUttered, Any, int]] = field(default_factory=list)
+
+
+#: Kept replays and weak references to their trackers, by the tracker's id.
+_replays: Dict[int, _Replay] = {}
+_refs: Dict[int, "weakref.ReferenceType[DialogueStateTracker]"] = {}
+
+
+def _step(domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool,
+          hide_rule_turn: bool) -> _Step:
+    return _Step(
+        state=domain.get_active_state(tracker, omit_unset_slots=omit_unset_slots),
+        previous_action=domain._get_prev_action_sub_state(tracker),
+        hide_rule_turn=hide_rule_turn,
+        sets_hidden_flag=(not tracker.followup_action
+                          and not tracker.latest_action_name == tracker.active_loop_name),
+    )
+
+
+def _still_valid(replay: _Replay, domain: Domain, omit_unset_slots: bool,
+                 applied: List[Event]) -> bool:
+    if replay.domain() is not domain or replay.omit_unset_slots != omit_unset_slots:
+        return False
+    done = replay.events
+    if len(applied) < len(done) or any(a is not b for a, b in zip(applied, done)):
+        return False
+    return all(message.use_text_for_featurization == use_text and len(message.entities) == count
+               for message, use_text, count in replay.seen)
+
+
+def _forget(key: int) -> Any:
+    def forget(_ref: Any) -> None:
+        _replays.pop(key, None)
+        _refs.pop(key, None)
+    return forget
+
+
+def _replay_for(domain: Domain, tracker: DialogueStateTracker,
+                omit_unset_slots: bool) -> Tuple[_Replay, List[Event]]:
+    """The tracker's replay brought up to its current applied events."""
+    applied = tracker.applied_events()
+    key = id(tracker)
+    replay = _replays.get(key)
+    if replay is None or _refs[key]() is not tracker or not _still_valid(
+            replay, domain, omit_unset_slots, applied):
+        replay = _Replay(weakref.ref(domain), omit_unset_slots, tracker.init_copy())
+        _replays[key] = replay
+        _refs[key] = weakref.ref(tracker, _forget(key))
+    last_step_position = -1
+    for position in range(len(replay.events), len(applied)):
+        event = applied[position]
+        if isinstance(event, ActionExecuted):
+            replay.steps.append(_step(domain, replay.tracker, omit_unset_slots, event.hide_rule_turn))
+            last_step_position = position
+        elif isinstance(event, UserUttered):
+            replay.message_positions.append(position)
+        replay.tracker.update(event)
+        replay.events.append(event)
+    if last_step_position >= 0:
+        # messages before a kept step, as that step saw them
+        replay.seen = [(message, message.use_text_for_featurization, len(message.entities))
+                       for message in (replay.events[p] for p in replay.message_positions
+                                       if p < last_step_position)]
+    return replay, applied
+
+
+def _copy(state: State) -> State:
+    return {kind: dict(sub_state) for kind, sub_state in state.items()}
+
+
+def states_for_tracker_history(
+    self: Domain,
+    tracker: DialogueStateTracker,
+    omit_unset_slots: bool = False,
+    ignore_rule_only_turns: bool = False,
+    rule_only_data: Optional[Dict[Text, Any]] = None,
+) -> List[State]:
+    """Rasa's ``Domain.states_for_tracker_history``, from the tracker's kept replay."""
+    if type(tracker) is not DialogueStateTracker:
+        return _ORIGINAL(self, tracker, omit_unset_slots=omit_unset_slots,
+                         ignore_rule_only_turns=ignore_rule_only_turns,
+                         rule_only_data=rule_only_data)
+    replay, _ = _replay_for(self, tracker, omit_unset_slots)
+    steps = replay.steps + [_step(self, replay.tracker, omit_unset_slots, False)]
+
+    # From here on, Rasa's loop over the prior trackers, on copies of the kept states.
+    states: List[State] = []
+    last_ml_action_sub_state = None
+    turn_was_hidden = False
+    for step in steps:
+        if ignore_rule_only_turns:
+            if not turn_was_hidden:
+                last_ml_action_sub_state = (dict(step.previous_action)
+                                            if step.previous_action is not None else None)
+            if step.sets_hidden_flag:
+                turn_was_hidden = step.hide_rule_turn
+            if turn_was_hidden:
+                continue
+
+        state = _copy(step.state)
+
+        if ignore_rule_only_turns:
+            self._remove_rule_only_features(state, rule_only_data)
+            if states:
+                self._substitute_rule_only_user_input(state, states[-1])
+            if last_ml_action_sub_state:
+                state[core_constants.PREVIOUS_ACTION] = last_ml_action_sub_state
+
+        states.append(self._clean_state(state))
+    return states
+
+
+def cached_trackers() -> int:
+    """How many trackers have a kept replay (for tests)."""
+    return len(_replays)
+
+
+def apply() -> None:
+    """Installs the patch (idempotent)."""
+    Domain.states_for_tracker_history = states_for_tracker_history

@@ -1,0 +1,169 @@
+"""Past states from a kept replay (guichet_nlu.patches.past_states) equal Rasa's.
+
+Every call made while the trained model answers real conversations is compared with
+Rasa's own method on the same arguments; hand-built trackers cover what conversations
+rarely show: a user message changed in place after a kept step, rewinds, restarts,
+another domain and the cache's life.
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+from typing import Any, List
+
+import pytest
+
+from guichet_nlu.patches import past_states
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (ActionExecuted, ActiveLoop, DefinePrevUserUtteredFeaturization,
+                                     EntitiesAdded, Restarted, SlotSet, UserUttered,
+                                     UserUtteranceReverted)
+from rasa.shared.core.trackers import DialogueStateTracker
+from tests.nlu_components.conftest import CONVERSATIONS
+
+DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+RULE_ONLY = {"rule_only_slots": ["requested_slot"], "rule_only_loops": ["waste_form"]}
+VARIANTS = [dict(), dict(omit_unset_slots=True), dict(ignore_rule_only_turns=True),
+            dict(ignore_rule_only_turns=True, rule_only_data=RULE_ONLY)]
+
+
+def rasas(tracker: DialogueStateTracker, **kwargs: Any) -> List[Any]:
+    return past_states._ORIGINAL(DOMAIN, tracker, **kwargs)
+
+
+def ours(tracker: DialogueStateTracker, **kwargs: Any) -> List[Any]:
+    return past_states.states_for_tracker_history(DOMAIN, tracker, **kwargs)
+
+
+def user(text: str, intent: str, entities: Any = None) -> UserUttered:
+    return UserUttered(text, {"name": intent, "confidence": 1.0}, entities or [])
+
+
+def new_tracker() -> DialogueStateTracker:
+    return DialogueStateTracker("past-states-test", DOMAIN.slots)
+
+
+def grow(tracker: DialogueStateTracker, events: List[Any]) -> None:
+    """Adds events one by one; after each, every variant equals Rasa's."""
+    for event in events:
+        tracker.update(event)
+        for kwargs in VARIANTS:
+            assert ours(tracker, **kwargs) == rasas(tracker, **kwargs), (event, kwargs)
+
+
+BOOKING = [ActionExecuted("action_listen"), user("bonjour", "greet"), ActionExecuted("utter_greet"),
+           ActionExecuted("action_listen"),
+           user("un rendez-vous", "book_appointment", [{"entity": "procedure", "value": "cni"}]),
+           ActionExecuted("appointment_form"), ActiveLoop("appointment_form"),
+           SlotSet("requested_slot", "appointment_date"), ActionExecuted("action_listen"),
+           user("lundi", "inform"), ActionExecuted("appointment_form", hide_rule_turn=True),
+           ActiveLoop(None), SlotSet("requested_slot", None), ActionExecuted("action_listen")]
+
+
+def test_states_follow_a_growing_conversation_as_rasas() -> None:
+    grow(new_tracker(), BOOKING)
+
+
+def test_the_kept_states_are_never_handed_out() -> None:
+    tracker = new_tracker()
+    for event in BOOKING:
+        tracker.update(event)
+    first = ours(tracker)
+    for state in first:  # featurizers change states in place
+        for sub_state in state.values():
+            sub_state.clear()
+    assert ours(tracker) == rasas(tracker)
+
+
+def test_a_message_changed_after_a_kept_step_restarts_the_replay() -> None:
+    tracker = new_tracker()
+    grow(tracker, BOOKING[:5])
+    message = BOOKING[4]
+    grow(tracker, [ActionExecuted("utter_ask_procedure")])
+    ours(tracker)  # a step after the message is now kept
+    message.use_text_for_featurization = True  # changed in place, as Rasa's events can
+    for kwargs in VARIANTS:
+        assert ours(tracker, **kwargs) == rasas(tracker, **kwargs)
+    message.entities.append({"entity": "date", "value": "lundi"})
+    for kwargs in VARIANTS:
+        assert ours(tracker, **kwargs) == rasas(tracker, **kwargs)
+
+
+def test_rasas_own_in_place_changes_of_the_last_message() -> None:
+    tracker = new_tracker()
+    grow(tracker, [ActionExecuted("action_listen"), user("lundi à 9h", "inform"),
+                   DefinePrevUserUtteredFeaturization(False),
+                   EntitiesAdded([{"entity": "time", "value": "9h"}]),
+                   ActionExecuted("utter_ok"), ActionExecuted("action_listen")])
+
+
+def test_rewinds_and_restarts_replay_from_the_start() -> None:
+    tracker = new_tracker()
+    grow(tracker, BOOKING[:6])
+    grow(tracker, [UserUtteranceReverted(), ActionExecuted("action_listen"), user("merci", "thank")])
+    grow(tracker, [ActionExecuted("utter_welcome"), Restarted(), ActionExecuted("action_listen"),
+                   user("bonjour", "greet")])
+
+
+def test_a_rewind_followed_by_more_events_is_not_taken_for_a_continuation() -> None:
+    tracker = new_tracker()
+    for event in BOOKING[:6]:
+        tracker.update(event)
+    assert ours(tracker) == rasas(tracker)
+    for event in [UserUtteranceReverted(), ActionExecuted("action_listen"), user("merci", "thank"),
+                  ActionExecuted("utter_welcome"), ActionExecuted("action_listen"), user("au revoir", "goodbye")]:
+        tracker.update(event)
+    assert len(tracker.applied_events()) > 6
+    assert ours(tracker) == rasas(tracker)
+
+
+def test_another_domain_or_option_gets_its_own_replay() -> None:
+    tracker = new_tracker()
+    for event in BOOKING:
+        tracker.update(event)
+    other = Domain.from_dict({"intents": ["greet"], "actions": ["utter_greet"]})
+    assert ours(tracker) == rasas(tracker)
+    assert past_states.states_for_tracker_history(other, tracker) == past_states._ORIGINAL(other, tracker)
+    assert ours(tracker, omit_unset_slots=True) == rasas(tracker, omit_unset_slots=True)
+    assert ours(tracker) == rasas(tracker)
+
+
+def test_the_replay_is_dropped_with_its_tracker() -> None:
+    tracker = new_tracker()
+    tracker.update(ActionExecuted("action_listen"))
+    ours(tracker)
+    key = id(tracker)
+    assert key in past_states._replays
+    del tracker
+    gc.collect()
+    assert key not in past_states._replays
+
+
+def test_only_plain_trackers_are_kept() -> None:
+    class Special(DialogueStateTracker):
+        pass
+
+    tracker = Special("past-states-special", DOMAIN.slots)
+    tracker.update(ActionExecuted("action_listen"))
+    assert ours(tracker) == rasas(tracker)
+    assert id(tracker) not in past_states._replays
+
+
+@pytest.mark.parametrize("index", range(len(CONVERSATIONS)))
+def test_every_call_in_real_conversations_equals_rasas(trained_agent: Any, monkeypatch, index: int) -> None:
+    assert Domain.states_for_tracker_history is past_states.states_for_tracker_history, \
+        "importing guichet_nlu must install the patch"
+    calls = []
+
+    def checked(self: Domain, tracker: DialogueStateTracker, **kwargs: Any) -> List[Any]:
+        expected = past_states._ORIGINAL(self, tracker, **kwargs)
+        got = past_states.states_for_tracker_history(self, tracker, **kwargs)
+        calls.append((type(tracker) is DialogueStateTracker, got == expected, kwargs))
+        return got
+
+    monkeypatch.setattr(Domain, "states_for_tracker_history", checked)
+    trained_agent.converse(f"past-states-{index}", CONVERSATIONS[index])
+    assert sum(plain for plain, _, _ in calls) >= 2 * len(CONVERSATIONS[index])
+    assert {kwargs.get("ignore_rule_only_turns") for _, _, kwargs in calls} == {False, True}
+    assert [kwargs for _, same, kwargs in calls if not same] == []
