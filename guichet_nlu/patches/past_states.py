@@ -8,26 +8,28 @@ to five actions, so a conversation of ``n`` events was replayed four to ten time
 9 % of the Rasa server's samples under load (py-spy, 20 REST conversations,
 benchmarks/TUNING.md).
 
-Here the replay of a tracker is kept while the tracker lives, with the state built before
-each action (and what the rule-only filtering needs of that point: the previous action,
-whether the turn is a follow-up or loop action, ``hide_rule_turn``). A later call on the
-same tracker object replays only the events appended since, when the events already
-replayed are still its first applied events (the same objects, in the same order) and the
-two attributes Rasa changes in place on a user message (``use_text_for_featurization``,
-``entities``) are unchanged on every replayed message; otherwise the replay starts again
-from the beginning, as in Rasa. The state after the last event is always built afresh.
-The rule-only filtering then runs exactly as in Rasa's method, on copies of the kept
-states (featurizers change states in place), so callers get new objects every time.
+Here each conversation's replay is kept, with the state built before each action (and
+what the rule-only filtering needs of that point: the previous action, whether the turn
+is a follow-up or loop action, ``hide_rule_turn``). A later call replays only the events
+appended since, when the events already replayed are still the tracker's first applied
+events: the same objects, or copies with every attribute equal (the tracker store hands
+out copies at each turn), and the two attributes Rasa changes in place on a user message
+(``use_text_for_featurization``, ``entities``) unchanged on every message a kept state
+was built after. Otherwise the replay starts again from the first event, as in Rasa. The
+state after the last event is always built afresh. The rule-only filtering then runs
+exactly as in Rasa's method, on copies of the kept states (featurizers change states in
+place), so callers get new objects every time.
 
-Only plain ``DialogueStateTracker`` objects are cached (training trackers have their own
-cache in Rasa); the cache holds the tracker weakly and is dropped with it. Tests:
+Only plain ``DialogueStateTracker`` objects use it (training trackers have their own
+cache in Rasa); the replays of the ``MAX_CONVERSATIONS`` most recent conversations are kept. Tests:
 tests/nlu_components/test_past_states.py (every call of real conversations compared with
-Rasa's method; in-place changes, rewinds and restarts).
+Rasa's method; store copies, in-place changes, rewinds and restarts).
 """
 
 from __future__ import annotations
 
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -51,23 +53,26 @@ class _Step:
 
 @dataclass
 class _Replay:
-    """One tracker's events replayed so far, for one domain and ``omit_unset_slots``."""
+    """One conversation's events replayed so far, for one domain and ``omit_unset_slots``."""
 
     domain: "weakref.ReferenceType[Domain]"
-    omit_unset_slots: bool
     tracker: DialogueStateTracker
     events: List[Event] = field(default_factory=list)
     steps: List[_Step] = field(default_factory=list)
-    #: Positions of the replayed user messages.
+    #: Positions of the replayed user messages, and of the last event a step was kept
+    #: before (-1: none yet).
     message_positions: List[int] = field(default_factory=list)
+    last_step_position: int = -1
     #: (message, use_text_for_featurization, number of entities) of each user message
     #: some kept step was built after: Rasa changes these two attributes in place.
     seen: List[Tuple[UserUttered, Any, int]] = field(default_factory=list)
 
 
-#: Kept replays and weak references to their trackers, by the tracker's id.
-_replays: Dict[int, _Replay] = {}
-_refs: Dict[int, "weakref.ReferenceType[DialogueStateTracker]"] = {}
+#: How many conversations keep their replay (the least recently used one goes first).
+MAX_CONVERSATIONS = 512
+
+#: Kept replays by conversation id and ``omit_unset_slots``.
+_replays: "OrderedDict[Tuple[Text, bool], _Replay]" = OrderedDict()
 
 
 def _step(domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool,
@@ -81,51 +86,51 @@ def _step(domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool,
     )
 
 
-def _still_valid(replay: _Replay, domain: Domain, omit_unset_slots: bool,
-                 applied: List[Event]) -> bool:
-    if replay.domain() is not domain or replay.omit_unset_slots != omit_unset_slots:
-        return False
+def _same_event(a: Event, b: Event) -> bool:
+    """The same event, or a copy of it with every attribute equal (a tracker store's)."""
+    return a is b or (type(a) is type(b) and a.__dict__ == b.__dict__)
+
+
+def _continues(replay: _Replay, domain: Domain, applied: List[Event]) -> bool:
+    """Whether ``applied`` starts with the replayed events, each unchanged since its
+    replay. The replay then holds ``applied``'s own objects."""
     done = replay.events
-    if len(applied) < len(done) or any(a is not b for a, b in zip(applied, done)):
+    if replay.domain() is not domain or len(applied) < len(done):
         return False
+    for position, (event, replayed) in enumerate(zip(applied, done)):
+        if event is not replayed:
+            if not _same_event(event, replayed):
+                return False
+            done[position] = event
     return all(message.use_text_for_featurization == use_text and len(message.entities) == count
                for message, use_text, count in replay.seen)
 
 
-def _forget(key: int) -> Any:
-    def forget(_ref: Any) -> None:
-        _replays.pop(key, None)
-        _refs.pop(key, None)
-    return forget
-
-
-def _replay_for(domain: Domain, tracker: DialogueStateTracker,
-                omit_unset_slots: bool) -> Tuple[_Replay, List[Event]]:
-    """The tracker's replay brought up to its current applied events."""
+def _replay_for(domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool) -> _Replay:
+    """The conversation's replay brought up to the tracker's current applied events."""
     applied = tracker.applied_events()
-    key = id(tracker)
+    key = (tracker.sender_id, omit_unset_slots)
     replay = _replays.get(key)
-    if replay is None or _refs[key]() is not tracker or not _still_valid(
-            replay, domain, omit_unset_slots, applied):
-        replay = _Replay(weakref.ref(domain), omit_unset_slots, tracker.init_copy())
+    if replay is None or not _continues(replay, domain, applied):
+        replay = _Replay(weakref.ref(domain), tracker.init_copy())
         _replays[key] = replay
-        _refs[key] = weakref.ref(tracker, _forget(key))
-    last_step_position = -1
+        while len(_replays) > MAX_CONVERSATIONS:
+            _replays.popitem(last=False)
+    _replays.move_to_end(key)
     for position in range(len(replay.events), len(applied)):
         event = applied[position]
         if isinstance(event, ActionExecuted):
             replay.steps.append(_step(domain, replay.tracker, omit_unset_slots, event.hide_rule_turn))
-            last_step_position = position
+            replay.last_step_position = position
         elif isinstance(event, UserUttered):
             replay.message_positions.append(position)
         replay.tracker.update(event)
         replay.events.append(event)
-    if last_step_position >= 0:
-        # messages before a kept step, as that step saw them
-        replay.seen = [(message, message.use_text_for_featurization, len(message.entities))
-                       for message in (replay.events[p] for p in replay.message_positions
-                                       if p < last_step_position)]
-    return replay, applied
+    # messages before a kept step, as the steps saw them (held as the tracker's objects)
+    replay.seen = [(message, message.use_text_for_featurization, len(message.entities))
+                   for message in (replay.events[p] for p in replay.message_positions
+                                   if p < replay.last_step_position)]
+    return replay
 
 
 def _copy(state: State) -> State:
@@ -144,7 +149,7 @@ def states_for_tracker_history(
         return _ORIGINAL(self, tracker, omit_unset_slots=omit_unset_slots,
                          ignore_rule_only_turns=ignore_rule_only_turns,
                          rule_only_data=rule_only_data)
-    replay, _ = _replay_for(self, tracker, omit_unset_slots)
+    replay = _replay_for(self, tracker, omit_unset_slots)
     steps = replay.steps + [_step(self, replay.tracker, omit_unset_slots, False)]
 
     # From here on, Rasa's loop over the prior trackers, on copies of the kept states.
@@ -172,11 +177,6 @@ def states_for_tracker_history(
 
         states.append(self._clean_state(state))
     return states
-
-
-def cached_trackers() -> int:
-    """How many trackers have a kept replay (for tests)."""
-    return len(_replays)
 
 
 def apply() -> None:

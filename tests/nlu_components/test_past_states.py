@@ -8,7 +8,6 @@ another domain and the cache's life.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any, List
 
@@ -20,6 +19,7 @@ from rasa.shared.core.events import (ActionExecuted, ActiveLoop, DefinePrevUserU
                                      EntitiesAdded, Restarted, SlotSet, UserUttered,
                                      UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
+from guichet_nlu.tracker_store import copy_event
 from tests.nlu_components.conftest import CONVERSATIONS
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
@@ -52,22 +52,24 @@ def grow(tracker: DialogueStateTracker, events: List[Any]) -> None:
             assert ours(tracker, **kwargs) == rasas(tracker, **kwargs), (event, kwargs)
 
 
-BOOKING = [ActionExecuted("action_listen"), user("bonjour", "greet"), ActionExecuted("utter_greet"),
-           ActionExecuted("action_listen"),
-           user("un rendez-vous", "book_appointment", [{"entity": "procedure", "value": "cni"}]),
-           ActionExecuted("appointment_form"), ActiveLoop("appointment_form"),
-           SlotSet("requested_slot", "appointment_date"), ActionExecuted("action_listen"),
-           user("lundi", "inform"), ActionExecuted("appointment_form", hide_rule_turn=True),
-           ActiveLoop(None), SlotSet("requested_slot", None), ActionExecuted("action_listen")]
+def booking() -> List[Any]:
+    """A conversation through a form (new event objects at each call: tests change them)."""
+    return [ActionExecuted("action_listen"), user("bonjour", "greet"), ActionExecuted("utter_greet"),
+            ActionExecuted("action_listen"),
+            user("un rendez-vous", "book_appointment", [{"entity": "procedure", "value": "cni"}]),
+            ActionExecuted("appointment_form"), ActiveLoop("appointment_form"),
+            SlotSet("requested_slot", "appointment_date"), ActionExecuted("action_listen"),
+            user("lundi", "inform"), ActionExecuted("appointment_form", hide_rule_turn=True),
+            ActiveLoop(None), SlotSet("requested_slot", None), ActionExecuted("action_listen")]
 
 
 def test_states_follow_a_growing_conversation_as_rasas() -> None:
-    grow(new_tracker(), BOOKING)
+    grow(new_tracker(), booking())
 
 
 def test_the_kept_states_are_never_handed_out() -> None:
     tracker = new_tracker()
-    for event in BOOKING:
+    for event in booking():
         tracker.update(event)
     first = ours(tracker)
     for state in first:  # featurizers change states in place
@@ -78,8 +80,9 @@ def test_the_kept_states_are_never_handed_out() -> None:
 
 def test_a_message_changed_after_a_kept_step_restarts_the_replay() -> None:
     tracker = new_tracker()
-    grow(tracker, BOOKING[:5])
-    message = BOOKING[4]
+    events = booking()
+    grow(tracker, events[:5])
+    message = events[4]
     grow(tracker, [ActionExecuted("utter_ask_procedure")])
     ours(tracker)  # a step after the message is now kept
     message.use_text_for_featurization = True  # changed in place, as Rasa's events can
@@ -100,7 +103,7 @@ def test_rasas_own_in_place_changes_of_the_last_message() -> None:
 
 def test_rewinds_and_restarts_replay_from_the_start() -> None:
     tracker = new_tracker()
-    grow(tracker, BOOKING[:6])
+    grow(tracker, booking()[:6])
     grow(tracker, [UserUtteranceReverted(), ActionExecuted("action_listen"), user("merci", "thank")])
     grow(tracker, [ActionExecuted("utter_welcome"), Restarted(), ActionExecuted("action_listen"),
                    user("bonjour", "greet")])
@@ -108,7 +111,7 @@ def test_rewinds_and_restarts_replay_from_the_start() -> None:
 
 def test_a_rewind_followed_by_more_events_is_not_taken_for_a_continuation() -> None:
     tracker = new_tracker()
-    for event in BOOKING[:6]:
+    for event in booking()[:6]:
         tracker.update(event)
     assert ours(tracker) == rasas(tracker)
     for event in [UserUtteranceReverted(), ActionExecuted("action_listen"), user("merci", "thank"),
@@ -120,7 +123,7 @@ def test_a_rewind_followed_by_more_events_is_not_taken_for_a_continuation() -> N
 
 def test_another_domain_or_option_gets_its_own_replay() -> None:
     tracker = new_tracker()
-    for event in BOOKING:
+    for event in booking():
         tracker.update(event)
     other = Domain.from_dict({"intents": ["greet"], "actions": ["utter_greet"]})
     assert ours(tracker) == rasas(tracker)
@@ -129,15 +132,43 @@ def test_another_domain_or_option_gets_its_own_replay() -> None:
     assert ours(tracker) == rasas(tracker)
 
 
-def test_the_replay_is_dropped_with_its_tracker() -> None:
+def kept(tracker: DialogueStateTracker) -> Any:
+    return past_states._replays[(tracker.sender_id, False)]
+
+
+def test_the_next_turns_tracker_of_copied_events_continues_the_replay() -> None:
     tracker = new_tracker()
-    tracker.update(ActionExecuted("action_listen"))
+    for event in booking()[:8]:
+        tracker.update(event)
+    assert ours(tracker) == rasas(tracker)
+    replay = kept(tracker)
+    copies = DialogueStateTracker.from_events(tracker.sender_id, [copy_event(e) for e in tracker.events],
+                                               DOMAIN.slots)
+    assert ours(copies) == rasas(copies)
+    assert kept(copies) is replay and replay.events[0] is copies.events[0] is not tracker.events[0]
+    grow(copies, booking()[8:])
+
+
+def test_copies_that_differ_start_a_new_replay() -> None:
+    tracker = new_tracker()
+    for event in booking()[:8]:
+        tracker.update(event)
     ours(tracker)
-    key = id(tracker)
-    assert key in past_states._replays
-    del tracker
-    gc.collect()
-    assert key not in past_states._replays
+    replay = kept(tracker)
+    changed = [copy_event(e) for e in tracker.events]
+    changed[-1].value = "appointment_time"  # the SlotSet of requested_slot
+    copies = DialogueStateTracker.from_events(tracker.sender_id, changed, DOMAIN.slots)
+    grow(copies, booking()[8:])
+    assert kept(copies) is not replay
+
+
+def test_only_the_latest_conversations_are_kept(monkeypatch) -> None:
+    monkeypatch.setattr(past_states, "MAX_CONVERSATIONS", 3)
+    for number in range(5):
+        tracker = DialogueStateTracker(f"lru-{number}", DOMAIN.slots)
+        tracker.update(ActionExecuted("action_listen"))
+        ours(tracker)
+    assert [key for key, _ in past_states._replays.keys()] == ["lru-2", "lru-3", "lru-4"]
 
 
 def test_only_plain_trackers_are_kept() -> None:
@@ -147,7 +178,7 @@ def test_only_plain_trackers_are_kept() -> None:
     tracker = Special("past-states-special", DOMAIN.slots)
     tracker.update(ActionExecuted("action_listen"))
     assert ours(tracker) == rasas(tracker)
-    assert id(tracker) not in past_states._replays
+    assert (tracker.sender_id, False) not in past_states._replays
 
 
 @pytest.mark.parametrize("index", range(len(CONVERSATIONS)))
