@@ -28,6 +28,7 @@ Rasa's method; store copies, in-place changes, rewinds and restarts).
 
 from __future__ import annotations
 
+import bisect
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -58,17 +59,29 @@ class _Replay:
     domain: "weakref.ReferenceType[Domain]"
     tracker: DialogueStateTracker
     events: List[Event] = field(default_factory=list)
+    #: Kept steps, each with the position of the action it was built before.
     steps: List[_Step] = field(default_factory=list)
-    #: Positions of the replayed user messages, and of the last event a step was kept
-    #: before (-1: none yet).
+    step_positions: List[int] = field(default_factory=list)
+    #: Positions of the replayed user messages.
     message_positions: List[int] = field(default_factory=list)
-    last_step_position: int = -1
     #: (message, use_text_for_featurization, number of entities) of each user message
     #: some kept step was built after: Rasa changes these two attributes in place.
     seen: List[Tuple[UserUttered, Any, int]] = field(default_factory=list)
 
+    def truncate(self, length: int, tracker: DialogueStateTracker) -> None:
+        """Keeps what depends on the first ``length`` events only; the replay tracker is
+        rebuilt from them (from ``tracker.init_copy()``), without building states."""
+        del self.events[length:]
+        kept = bisect.bisect_left(self.step_positions, length)
+        del self.steps[kept:], self.step_positions[kept:]
+        del self.message_positions[bisect.bisect_left(self.message_positions, length):]
+        self.tracker = tracker.init_copy()
+        for event in self.events:
+            self.tracker.update(event)
+
 
 #: How many conversations keep their replay (the least recently used one goes first).
+#: A replay holds about 70 KiB for a conversation of 50 events.
 MAX_CONVERSATIONS = 512
 
 #: Kept replays by conversation id and ``omit_unset_slots``.
@@ -91,45 +104,56 @@ def _same_event(a: Event, b: Event) -> bool:
     return a is b or (type(a) is type(b) and a.__dict__ == b.__dict__)
 
 
-def _continues(replay: _Replay, domain: Domain, applied: List[Event]) -> bool:
-    """Whether ``applied`` starts with the replayed events, each unchanged since its
-    replay. The replay then holds ``applied``'s own objects."""
+def _shared_length(replay: _Replay, domain: Domain, applied: List[Event]) -> int:
+    """How many of the replayed events ``applied`` starts with, each unchanged since its
+    replay (-1: none can be used). Those events become ``applied``'s own objects."""
+    if replay.domain() is not domain or not all(
+            message.use_text_for_featurization == use_text and len(message.entities) == count
+            for message, use_text, count in replay.seen):
+        return -1
     done = replay.events
-    if replay.domain() is not domain or len(applied) < len(done):
-        return False
-    for position, (event, replayed) in enumerate(zip(applied, done)):
+    shared = min(len(applied), len(done))
+    for position in range(shared):
+        event, replayed = applied[position], done[position]
         if event is not replayed:
             if not _same_event(event, replayed):
-                return False
+                shared = position
+                break
             done[position] = event
-    return all(message.use_text_for_featurization == use_text and len(message.entities) == count
-               for message, use_text, count in replay.seen)
+    return shared
 
 
 def _replay_for(domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool) -> _Replay:
-    """The conversation's replay brought up to the tracker's current applied events."""
+    """The conversation's replay brought up to the tracker's current applied events.
+
+    When the applied events leave the replayed ones (a form's loop action undoes the
+    turns since its previous run), the replay goes back to the last shared event."""
     applied = tracker.applied_events()
     key = (tracker.sender_id, omit_unset_slots)
     replay = _replays.get(key)
-    if replay is None or not _continues(replay, domain, applied):
+    shared = -1 if replay is None else _shared_length(replay, domain, applied)
+    if shared <= 0:
         replay = _Replay(weakref.ref(domain), tracker.init_copy())
         _replays[key] = replay
         while len(_replays) > MAX_CONVERSATIONS:
             _replays.popitem(last=False)
+    elif shared < len(replay.events):
+        replay.truncate(shared, tracker)
     _replays.move_to_end(key)
     for position in range(len(replay.events), len(applied)):
         event = applied[position]
         if isinstance(event, ActionExecuted):
             replay.steps.append(_step(domain, replay.tracker, omit_unset_slots, event.hide_rule_turn))
-            replay.last_step_position = position
+            replay.step_positions.append(position)
         elif isinstance(event, UserUttered):
             replay.message_positions.append(position)
         replay.tracker.update(event)
         replay.events.append(event)
     # messages before a kept step, as the steps saw them (held as the tracker's objects)
+    last_step = replay.step_positions[-1] if replay.step_positions else -1
     replay.seen = [(message, message.use_text_for_featurization, len(message.entities))
                    for message in (replay.events[p] for p in replay.message_positions
-                                   if p < replay.last_step_position)]
+                                   if p < last_step)]
     return replay
 
 

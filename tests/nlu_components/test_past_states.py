@@ -149,17 +149,32 @@ def test_the_next_turns_tracker_of_copied_events_continues_the_replay() -> None:
     grow(copies, booking()[8:])
 
 
-def test_copies_that_differ_start_a_new_replay() -> None:
+def test_copies_that_differ_are_replayed_from_the_last_shared_event() -> None:
     tracker = new_tracker()
-    for event in booking()[:8]:
+    for event in booking()[:7] + [SlotSet("handoff_mode", "live")]:  # a slot states show
         tracker.update(event)
     ours(tracker)
     replay = kept(tracker)
-    changed = [copy_event(e) for e in tracker.events]
-    changed[-1].value = "appointment_time"  # the SlotSet of requested_slot
+    first_steps = list(replay.steps)
+    changed = [copy_event(e) for e in tracker.events][:-1] + [SlotSet("handoff_reference", "A-1")]
     copies = DialogueStateTracker.from_events(tracker.sender_id, changed, DOMAIN.slots)
+    assert ours(copies) == rasas(copies)
+    assert kept(copies) is replay and replay.events[-1] is changed[-1]
+    assert all(a is b for a, b in zip(replay.steps, first_steps))  # the steps before it are kept
     grow(copies, booking()[8:])
-    assert kept(copies) is not replay
+
+
+def test_a_forms_undone_turns_are_replayed_again(monkeypatch) -> None:
+    truncations = []
+    monkeypatch.setattr(past_states._Replay, "truncate",
+                        lambda self, *args, _real=past_states._Replay.truncate: (truncations.append(args[0]),
+                                                                                 _real(self, *args)))
+    tracker = new_tracker()
+    grow(tracker, booking()[:10] + [ActionExecuted("appointment_form"), SlotSet("appointment_date", "lundi"),
+                                    SlotSet("requested_slot", "appointment_time"),
+                                    ActionExecuted("action_listen"), user("9h", "inform"),
+                                    ActionExecuted("appointment_form")])
+    assert truncations  # the loop's second run undid the turn before it
 
 
 def test_only_the_latest_conversations_are_kept(monkeypatch) -> None:
