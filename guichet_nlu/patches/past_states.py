@@ -29,14 +29,16 @@ Rasa's method; store copies, in-place changes, rewinds and restarts).
 from __future__ import annotations
 
 import bisect
+import itertools
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Set, Text, Tuple
 
 import rasa.shared.core.constants as core_constants
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, Event, Restarted,
+                                     SessionStarted, UserUttered, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 _ORIGINAL = Domain.states_for_tracker_history
@@ -123,12 +125,74 @@ def _shared_length(replay: _Replay, domain: Domain, applied: List[Event]) -> int
     return shared
 
 
+@dataclass
+class _AppliedEvents:
+    """Rasa's ``applied_events`` of one tracker, folded over its events so far."""
+
+    tracker: "weakref.ReferenceType[DialogueStateTracker]"
+    events: Any  # the tracker's deque of events
+    count: int = 0
+    last: Optional[Event] = None
+    loop_names: Set[Text] = field(default_factory=set)
+    applied: List[Event] = field(default_factory=list)
+
+
+#: Folds of live trackers by the tracker's id (dropped with the tracker).
+_folds: Dict[int, _AppliedEvents] = {}
+
+
+def _forget_fold(key: int) -> Any:
+    return lambda _ref: _folds.pop(key, None)
+
+
+def applied_events(tracker: DialogueStateTracker) -> List[Event]:
+    """``tracker.applied_events()``, folding only the events appended since the last call.
+
+    Rasa's method runs over every event, with the names of all the loops the events
+    activate; the fold goes on from where it stopped while the tracker keeps the same
+    unbounded deque, its events up to there are the ones folded (same count, same last
+    event) and no new loop name appears; otherwise it starts again, as Rasa's method."""
+    events = tracker.events
+    if getattr(events, "maxlen", None) is not None:
+        return tracker.applied_events()
+    key = id(tracker)
+    fold = _folds.get(key)
+    count = len(events)
+    if (fold is None or fold.tracker() is not tracker or fold.events is not events
+            or fold.count > count or (fold.count and events[fold.count - 1] is not fold.last)):
+        fold = _AppliedEvents(weakref.ref(tracker, _forget_fold(key)), events)
+        _folds[key] = fold
+    new = list(itertools.islice(events, fold.count, count))
+    names = {event.name for event in new if isinstance(event, ActiveLoop) and event.name}
+    if not names <= fold.loop_names:
+        fold.loop_names |= names
+        fold.applied, new = [], list(events)
+    applied, loop_names = fold.applied, fold.loop_names
+    # Rasa's loop body (DialogueStateTracker.applied_events), event by event
+    for event in new:
+        if isinstance(event, (Restarted, SessionStarted)):
+            applied = []
+        elif isinstance(event, ActionReverted):
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif isinstance(event, UserUtteranceReverted):
+            tracker._undo_till_previous(UserUttered, applied)
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif (isinstance(event, ActionExecuted) and event.action_name in loop_names
+              and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)):
+            tracker._undo_till_previous_loop_execution(event.action_name, applied)
+        else:
+            applied.append(event)
+    fold.applied, fold.count = applied, count
+    fold.last = events[-1] if count else None
+    return list(applied)
+
+
 def _replay_for(domain: Domain, tracker: DialogueStateTracker, omit_unset_slots: bool) -> _Replay:
     """The conversation's replay brought up to the tracker's current applied events.
 
     When the applied events leave the replayed ones (a form's loop action undoes the
     turns since its previous run), the replay goes back to the last shared event."""
-    applied = tracker.applied_events()
+    applied = applied_events(tracker)
     key = (tracker.sender_id, omit_unset_slots)
     replay = _replays.get(key)
     shared = -1 if replay is None else _shared_length(replay, domain, applied)

@@ -44,10 +44,16 @@ def new_tracker() -> DialogueStateTracker:
     return DialogueStateTracker("past-states-test", DOMAIN.slots)
 
 
+def same_applied(tracker: DialogueStateTracker) -> bool:
+    ours_, rasas_ = past_states.applied_events(tracker), tracker.applied_events()
+    return len(ours_) == len(rasas_) and all(a is b for a, b in zip(ours_, rasas_))
+
+
 def grow(tracker: DialogueStateTracker, events: List[Any]) -> None:
     """Adds events one by one; after each, every variant equals Rasa's."""
     for event in events:
         tracker.update(event)
+        assert same_applied(tracker), event
         for kwargs in VARIANTS:
             assert ours(tracker, **kwargs) == rasas(tracker, **kwargs), (event, kwargs)
 
@@ -119,6 +125,25 @@ def test_a_rewind_followed_by_more_events_is_not_taken_for_a_continuation() -> N
         tracker.update(event)
     assert len(tracker.applied_events()) > 6
     assert ours(tracker) == rasas(tracker)
+
+
+def test_applied_events_of_a_replaced_bounded_or_rewritten_history_are_rasas() -> None:
+    tracker = new_tracker()
+    grow(tracker, booking())
+    rewritten = list(tracker.events)
+    rewritten[2] = ActionExecuted("utter_goodbye")
+    tracker.events = type(tracker.events)(rewritten)  # a new deque: same length, same last event
+    assert same_applied(tracker)
+    tracker.events.pop(), tracker.events.pop()
+    assert same_applied(tracker)
+    tracker.events = type(tracker.events)(list(tracker.events)[:5])
+    assert same_applied(tracker)
+    tracker.events.pop()
+    tracker.events.append(ActionExecuted("utter_greet"))  # same length, other last event
+    assert same_applied(tracker)
+    grow(tracker, [ActiveLoop("waste_form"), ActionExecuted("waste_form")])  # a new loop name
+    bounded = DialogueStateTracker("past-states-bounded", DOMAIN.slots, max_event_history=4)
+    grow(bounded, booking())
 
 
 def test_another_domain_or_option_gets_its_own_replay() -> None:
