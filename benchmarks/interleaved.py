@@ -13,7 +13,8 @@ per turn (it holds Rasa's processor; the services' own CPU is not counted) for e
         --toggle rasa.shared.core.domain:Domain.states_for_tracker_history=guichet_nlu.patches.past_states:_ORIGINAL
 
 ``--toggle OWNER.ATTRIBUTE=ORIGINAL`` names the attribute a patch replaced (module path,
-colon, dotted attribute) and the object holding Rasa's original in the same notation.
+colon, dotted attribute) and the object holding Rasa's original in the same notation;
+several ``--toggle`` are switched together.
 The environment of the Rasa server (``tools.stack``) is applied before TensorFlow loads.
 """
 
@@ -46,7 +47,8 @@ def resolve(path: str) -> Tuple[Any, str, Any]:
 
 def main(argv: Any = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--toggle", required=True, help="module:Owner.attribute=module:original")
+    parser.add_argument("--toggle", required=True, action="append",
+                        help="module:Owner.attribute=module:original (repeat to switch several together)")
     parser.add_argument("--conversations", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
@@ -69,17 +71,21 @@ def main(argv: Any = None) -> int:
         endpoints = AvailableEndpoints(action=EndpointConfig(url=f"{stack.url('actions')}/webhook"))
         agent = loop.run_until_complete(load_agent(model_path=str(DEFAULT_MODEL), endpoints=endpoints))
         agent.tracker_store = agent.processor.tracker_store = InMemoryObjectTrackerStore(agent.domain)
-        target, original = args.toggle.split("=")
-        owner, name, patched = resolve(target)
-        values = {"patched": patched, "original": resolve(original)[2]}
-        if values["patched"] is values["original"]:
-            parser.error(f"{target} is not patched in this process")
+        toggles = []  # (owner, name, {variant: value})
+        for toggle in args.toggle:
+            target, original = toggle.split("=")
+            owner, name, patched = resolve(target)
+            values = {"patched": patched, "original": resolve(original)[2]}
+            if values["patched"] is values["original"]:
+                parser.error(f"{target} is not patched in this process")
+            toggles.append((owner, name, values))
         rng = random.Random(args.seed)
         cpu: Dict[str, float] = dict.fromkeys(VARIANTS, 0.0)
         turns: Dict[str, int] = dict.fromkeys(VARIANTS, 0)
 
         def play(scenario: scenarios.Scenario, sender: str, variant: str) -> None:
-            setattr(owner, name, values[variant])
+            for owner, name, values in toggles:
+                setattr(owner, name, values[variant])
             payloads: List[str] = []
             for step in scenario.steps:
                 text = step.text
@@ -100,7 +106,8 @@ def main(argv: Any = None) -> int:
             scenario = scenarios.draw(rng, number)
             for variant in (VARIANTS if number % 2 else VARIANTS[::-1]):
                 play(scenario, f"{variant}-{number}", variant)
-        setattr(owner, name, patched)
+        for owner, name, values in toggles:
+            setattr(owner, name, values["patched"])
         for variant in VARIANTS:
             print(f"{variant}: {turns[variant]} turns, CPU {1000 * cpu[variant] / turns[variant]:.2f} ms per turn")
     finally:

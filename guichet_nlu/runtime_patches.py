@@ -30,6 +30,8 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
   debug log lines skipped when debug logging is off.
 * :mod:`~guichet_nlu.patches.sparse_stack`: a message's sparse features joined directly
   instead of through ``scipy.sparse.hstack``'s general block machinery.
+* :mod:`~guichet_nlu.patches.fake_features`: DIET's empty default features made without
+  deep-copying the message's feature matrices first.
 * :mod:`~guichet_nlu.patches.past_states`: a conversation's past states replayed once per
   event and kept while its tracker lives, instead of from the first event for every policy
   and every prediction.
@@ -41,8 +43,9 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 from __future__ import annotations
 
 from guichet_nlu.patches import (action_domain, action_result, debug_copies, endpoint_sessions,
-                                  event_lookup, graph_runner, heap_freeze, past_states, rule_lookup,
-                                  slot_copy, sparse_stack, tf_model_load, tf_predict, turn_gate)
+                                  event_lookup, fake_features, graph_runner, heap_freeze, past_states,
+                                  rule_lookup, slot_copy, sparse_stack, tf_model_load, tf_predict,
+                                  turn_gate)
 
 # Kept for callers of the first version of this module.
 action_result_validator = action_result.action_result_validator
@@ -64,6 +67,7 @@ def apply() -> None:
     debug_copies.apply()
     sparse_stack.apply()
     past_states.apply()
+    fake_features.apply()
     heap_freeze.apply()
 
 

@@ -12,18 +12,23 @@ When both sides are ``coo_matrix`` objects (what all of Rasa's sparse featurizer
 produce), the patch builds the same matrix directly, with ``bmat``'s own rules: data of
 the upcast dtype, indices of ``get_index_dtype(maxval=max(shape))``, the left block's
 entries first then the right block's with its columns shifted, in their stored order, as
-a ``coo_matrix`` built by the same constructor. About 4 times faster; anything else
-(other formats, subclasses) still goes to ``scipy.sparse.hstack``. The row-count check
+a ``coo_matrix``. About 4 times faster; anything else (other formats, subclasses) still
+goes to ``scipy.sparse.hstack``. The result is set up as ``coo_matrix``'s constructor
+sets it up (same attributes) without the constructor's checks, which re-derive the index
+type and scan every index for bounds: both blocks were valid matrices, so the joined
+indices are in bounds and of the type just chosen (the checks were 60 % of the call). The row-count check
 and its error message are Rasa's. Tests: tests/nlu_components/test_sparse_stack.py.
 """
 
 from __future__ import annotations
 
 import functools
+from typing import Tuple
 
 import numpy as np
 import scipy.sparse
 from rasa.shared.nlu.training_data.features import Features
+from scipy.sparse._data import _data_matrix
 from scipy.sparse._sputils import get_index_dtype, upcast
 
 ORIGINAL_COMBINE_SPARSE = Features.__dict__["_combine_sparse_features"]
@@ -48,7 +53,20 @@ def hstack_pair(left: scipy.sparse.spmatrix, right: scipy.sparse.spmatrix
     row[split:] = right.row
     col[:split] = left.col
     np.add(right.col, left.shape[1], out=col[split:], dtype=index_dtype)
-    return scipy.sparse.coo_matrix((data, (row, col)), shape=shape)
+    return checked_coo(data, row, col, shape)
+
+
+def checked_coo(data: np.ndarray, row: np.ndarray, col: np.ndarray,
+                shape: Tuple[int, int]) -> scipy.sparse.coo_matrix:
+    """``coo_matrix((data, (row, col)), shape=shape)`` for arrays already valid for it:
+    native-order data, ``row``/``col`` of ``get_index_dtype(maxval=max(shape))``, indices
+    within ``shape`` (a tuple of ints)."""
+    matrix = scipy.sparse.coo_matrix.__new__(scipy.sparse.coo_matrix)
+    _data_matrix.__init__(matrix)
+    matrix._shape = shape
+    matrix.row, matrix.col, matrix.data = row, col, data
+    matrix.has_canonical_format = False
+    return matrix
 
 
 @functools.wraps(ORIGINAL_COMBINE_SPARSE)

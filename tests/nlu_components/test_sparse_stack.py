@@ -13,6 +13,10 @@ from guichet_nlu.patches import sparse_stack
 def assert_same_matrix(ours: scipy.sparse.spmatrix, theirs: scipy.sparse.spmatrix) -> None:
     assert type(ours) is type(theirs)
     assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+    assert vars(ours).keys() == vars(theirs).keys()
+    assert type(ours.shape[0]) is type(theirs.shape[0]) is int
+    assert (ours.has_canonical_format, ours.maxprint) == (theirs.has_canonical_format, theirs.maxprint)
+    assert ours.data.dtype.isnative
     for name in ("row", "col", "data"):
         mine, reference = getattr(ours, name), getattr(theirs, name)
         assert mine.dtype == reference.dtype, name
