@@ -134,3 +134,21 @@ def test_invalid_response_still_raises_jsonschema_best_match():
 
 def test_fast_check_is_compiled_once():
     assert action_result.fast_action_result_check() is action_result.fast_action_result_check()
+
+
+def test_rasas_events_are_checked_by_their_kind_alone():
+    branches = action_result.event_branches(SCHEMA["properties"]["events"]["items"])
+    assert branches is not None and sorted(branches) == sorted(EVENT_NAMES)
+    assert action_result.fast_action_result_check().__name__ == "check"
+
+
+@pytest.mark.parametrize("change", [
+    lambda items: items["oneOf"].append(copy.deepcopy(items["oneOf"][0])),  # a name twice
+    lambda items: items["oneOf"].append({"properties": {}}),  # a branch without a name
+    lambda items: items["required"].remove("event"),  # events without a name
+    lambda items: items["properties"].update(event={"type": ["string", "integer"]}),
+])
+def test_kinds_that_a_name_may_not_single_out_keep_the_whole_oneof(change):
+    items = copy.deepcopy(SCHEMA["properties"]["events"]["items"])
+    change(items)
+    assert action_result.event_branches(items) is None
