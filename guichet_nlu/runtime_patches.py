@@ -30,6 +30,9 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
   debug log lines skipped when debug logging is off.
 * :mod:`~guichet_nlu.patches.sparse_stack`: a message's sparse features joined directly
   instead of through ``scipy.sparse.hstack``'s general block machinery.
+* :mod:`~guichet_nlu.patches.count_vectors`: a message's count-vector features counted and
+  built directly as the COO matrix Rasa keeps, without sklearn's CSR matrix and scipy's
+  conversions and checks.
 * :mod:`~guichet_nlu.patches.fake_features`: DIET's empty default features made without
   deep-copying the message's feature matrices first.
 * :mod:`~guichet_nlu.patches.past_states`: a conversation's past states replayed once per
@@ -42,8 +45,8 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 
 from __future__ import annotations
 
-from guichet_nlu.patches import (action_domain, action_result, debug_copies, endpoint_sessions,
-                                  event_lookup, fake_features, graph_runner, heap_freeze, past_states,
+from guichet_nlu.patches import (action_domain, action_result, count_vectors, debug_copies,
+                                  endpoint_sessions, event_lookup, fake_features, graph_runner, heap_freeze, past_states,
                                   rule_lookup, slot_copy, sparse_stack, tf_model_load, tf_predict,
                                   turn_gate)
 
@@ -68,6 +71,7 @@ def apply() -> None:
     sparse_stack.apply()
     past_states.apply()
     fake_features.apply()
+    count_vectors.apply()
     heap_freeze.apply()
 
 
