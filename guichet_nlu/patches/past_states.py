@@ -15,15 +15,20 @@ appended since, when the events already replayed are still the tracker's first a
 events: the same objects, or copies with every attribute equal (the tracker store hands
 out copies at each turn), and the two attributes Rasa changes in place on a user message
 (``use_text_for_featurization``, ``entities``) unchanged on every message a kept state
-was built after. Otherwise the replay starts again from the first event, as in Rasa. The
-state after the last event is always built afresh. The rule-only filtering then runs
-exactly as in Rasa's method, on copies of the kept states (featurizers change states in
-place), so callers get new objects every time.
+was built after. When the applied events leave the replayed ones (a form's loop action
+undoes the turns since its previous run), the replay goes back to the last event they
+share and goes on from there; when a replayed message changed, it starts again from the
+first event, as in Rasa. The state after the last event is always built afresh, and the
+tracker's applied events are themselves folded from where the last call stopped
+(:func:`applied_events`). The rule-only filtering then runs exactly as in Rasa's method,
+on copies of the kept states (featurizers change states in place), so callers get new
+objects every time.
 
 Only plain ``DialogueStateTracker`` objects use it (training trackers have their own
-cache in Rasa); the replays of the ``MAX_CONVERSATIONS`` most recent conversations are kept. Tests:
-tests/nlu_components/test_past_states.py (every call of real conversations compared with
-Rasa's method; store copies, in-place changes, rewinds and restarts).
+cache in Rasa); the replays of the ``MAX_CONVERSATIONS`` most recent conversations are
+kept (about 70 KiB each for 50 events). Tests: tests/nlu_components/test_past_states.py
+(every call of real conversations compared with Rasa's method; store copies, in-place
+changes, rewinds, restarts, forms' undone turns).
 """
 
 from __future__ import annotations
