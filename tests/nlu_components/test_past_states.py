@@ -238,3 +238,50 @@ def test_every_call_in_real_conversations_equals_rasas(trained_agent: Any, monke
     assert sum(plain for plain, _, _ in calls) >= 2 * len(CONVERSATIONS[index])
     assert {kwargs.get("ignore_rule_only_turns") for _, _, kwargs in calls} == {False, True}
     assert [kwargs for _, same, kwargs in calls if not same] == []
+
+
+def test_every_call_of_bench_conversations_with_the_action_server_equals_rasas(tmp_path, monkeypatch) -> None:
+    """Forms validated by the real action server and back office, conversations that go on
+    for several scenarios: the paths where the replay goes back and goes on across turns."""
+    import asyncio
+    import random
+
+    from benchmarks import scenarios
+    from guichet_nlu.tracker_store import InMemoryObjectTrackerStore
+    from rasa.core.agent import load_agent
+    from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.endpoints import EndpointConfig
+    from tools.stack import DEFAULT_MODEL, Stack, free_ports
+
+    stack = Stack(services=("backoffice", "actions"), workdir=tmp_path,
+                  ports=free_ports("backoffice", "actions", "rasa", "web")).start()
+    loop = asyncio.new_event_loop()
+    calls, went_back = [], []
+    try:
+        endpoints = AvailableEndpoints(action=EndpointConfig(url=f"{stack.url('actions')}/webhook"))
+        agent = loop.run_until_complete(load_agent(model_path=str(DEFAULT_MODEL), endpoints=endpoints))
+        agent.tracker_store = agent.processor.tracker_store = InMemoryObjectTrackerStore(agent.domain)
+
+        def checked(self: Domain, tracker: DialogueStateTracker, **kwargs: Any) -> List[Any]:
+            expected = past_states._ORIGINAL(self, tracker, **kwargs)
+            got = past_states.states_for_tracker_history(self, tracker, **kwargs)
+            calls.append(got == expected)
+            return got
+
+        monkeypatch.setattr(Domain, "states_for_tracker_history", checked)
+        monkeypatch.setattr(past_states._Replay, "truncate",
+                            lambda self, *args, _real=past_states._Replay.truncate: (went_back.append(1),
+                                                                                     _real(self, *args)))
+        rng = random.Random(5)
+        for number in range(24):
+            payloads: List[str] = []
+            for step in scenarios.draw(rng, number).steps:
+                text = (scenarios.pick_button(payloads, step.button, rng) if step.button else None) or step.text
+                replies = loop.run_until_complete(agent.handle_text(text, sender_id=f"bench-{number % 3}"))
+                payloads = [button.get("payload", "") for reply in replies or []
+                            for button in reply.get("buttons") or []]
+    finally:
+        loop.close()
+        stack.stop()
+    assert len(calls) > 300 and went_back
+    assert calls.count(False) == 0
