@@ -36,12 +36,15 @@ VARIANTS = ("patched", "original")
 
 
 def resolve(path: str) -> Tuple[Any, str, Any]:
-    """(owner, attribute name, current value) of ``module:Owner.attribute``."""
+    """(owner, attribute name, current value) of ``module:Owner.attribute``; a class's own
+    attribute is taken from its ``__dict__`` (a staticmethod stays a staticmethod)."""
     module_name, _, dotted = path.partition(":")
     owner: Any = importlib.import_module(module_name)
     *parents, name = dotted.split(".")
     for parent in parents:
         owner = getattr(owner, parent)
+    if isinstance(owner, type) and name in owner.__dict__:
+        return owner, name, owner.__dict__[name]
     return owner, name, getattr(owner, name)
 
 

@@ -38,6 +38,10 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 * :mod:`~guichet_nlu.patches.past_states`: a conversation's past states replayed once per
   event and kept while its tracker lives, instead of from the first event for every policy
   and every prediction.
+* :mod:`~guichet_nlu.patches.combined_features`: a message's features of one kind combined
+  without deep-copying the first matrix, which the combination replaces anyway.
+* :mod:`~guichet_nlu.patches.loop_state`: the active loop in the tracker state sent to the
+  action server copied without ``dataclasses.asdict``'s generic walk.
 * :mod:`~guichet_nlu.patches.heap_freeze`: the loaded model's objects frozen out of the
   garbage collector's full collections (a third of a second each, every ten seconds or
   so under load).
@@ -45,10 +49,10 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 
 from __future__ import annotations
 
-from guichet_nlu.patches import (action_domain, action_result, count_vectors, debug_copies,
-                                  endpoint_sessions, event_lookup, fake_features, graph_runner, heap_freeze, past_states,
-                                  rule_lookup, slot_copy, sparse_stack, tf_model_load, tf_predict,
-                                  turn_gate)
+from guichet_nlu.patches import (action_domain, action_result, combined_features, count_vectors,
+                                  debug_copies, endpoint_sessions, event_lookup, fake_features,
+                                  graph_runner, heap_freeze, loop_state, past_states, rule_lookup,
+                                  slot_copy, sparse_stack, tf_model_load, tf_predict, turn_gate)
 
 # Kept for callers of the first version of this module.
 action_result_validator = action_result.action_result_validator
@@ -72,6 +76,8 @@ def apply() -> None:
     past_states.apply()
     fake_features.apply()
     count_vectors.apply()
+    combined_features.apply()
+    loop_state.apply()
     heap_freeze.apply()
 
 

@@ -59,6 +59,22 @@ def test_numpy_inputs_become_the_tensors_tf_convert_to_tensor_makes() -> None:
     assert listed.dtype == tf.float32 and listed.numpy().tolist() == [[1.0, 2.0]]
 
 
+def test_rasas_feature_arrays_become_the_tensors_tf_convert_to_tensor_makes(monkeypatch) -> None:
+    import tensorflow as tf
+    from rasa.utils.tensorflow.feature_array import FeatureArray
+    from tensorflow.python.framework import constant_op
+
+    lengths = FeatureArray(np.array([7.0, 3.0], np.float32), number_of_dimensions=1)
+    ours, theirs = tf_predict.to_tensor(lengths), tf.convert_to_tensor(lengths)
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape and ours.device == theirs.device
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    direct = []  # the eager conversion itself, not the registry's path
+    monkeypatch.setattr(constant_op, "convert_to_eager_tensor",
+                        lambda value, ctx, *a: direct.append(type(value)) or theirs)
+    tf_predict.to_tensor(lengths)
+    assert direct == [FeatureArray]
+
+
 def test_steps_traced_without_autograph_give_the_outputs_of_rasas_function(
         recorded: List[Tuple[RasaModel, Any]]) -> None:
     import tensorflow as tf
