@@ -109,8 +109,9 @@ def fast_action_result_check() -> Optional[Callable[[Any], Any]]:
         return None
     schema = RemoteAction.action_response_format_spec()
     events = schema.get("properties", {}).get("events", {})
-    by_name = event_branches(events.get("items", {})) if isinstance(events, dict) else None
-    if by_name is None or "items" not in events:
+    items = events.get("items") if isinstance(events, dict) else None
+    by_name = event_branches(items) if isinstance(items, dict) else None
+    if by_name is None:
         return _compile(schema)
     outer = dict(schema, properties=dict(schema["properties"], events=dict(events, items={})))
     event_check = _compile({k: v for k, v in events["items"].items() if k != "oneOf"})
