@@ -21,6 +21,19 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 from rasa_sdk import Tracker  # noqa: E402
 from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
 
+#: Tests whose cost grows with everything the test process holds (full garbage
+#: collections walk the whole heap): 3 s at the start of a run, over a minute after the
+#: session's models are loaded. Marked ``pytest.mark.heap_sized``; they run first.
+HEAP_SIZED = "heap_sized"
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line("markers", f"{HEAP_SIZED}: runs before the other tests (see tests/conftest.py)")
+
+
+def pytest_collection_modifyitems(config: Any, items: List[Any]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker(HEAP_SIZED) is None)  # stable
+
 
 def user_event(
     text: str,

@@ -12,6 +12,8 @@ from rasa.core.agent import Agent
 
 from guichet_nlu.patches import heap_freeze
 
+pytestmark = pytest.mark.heap_sized  # its full collections walk the whole test process
+
 
 class Cycle:
     """An object that only the cyclic collector can free."""
