@@ -4,8 +4,8 @@ Every custom-action call sends the tracker's ``current_state``, whose ``active_l
 ``dataclasses.asdict(tracker.active_loop)``: a deep copy of the loop, including the
 message that triggered it (intent ranking, entities, text). ``asdict`` walks that
 message one value at a time through its generic checks and ``copy.deepcopy`` for each
-string and number, which was 2.8 % of the Rasa server's CPU per turn (py-spy over the
-bench's conversations, benchmarks/TUNING.md).
+string and number: 128 µs per call for the appointment form's trigger message, 20 µs
+with this patch (benchmarks/TUNING.md).
 
 :func:`asdict` gives the same value: plain dicts and lists are rebuilt as ``asdict``
 rebuilds them (same keys in the same order, same items), strings, numbers, booleans and
