@@ -8,21 +8,22 @@ new one in its place (``np.concatenate`` or ``hstack``), or raises. So whenever 
 ``Features`` follows, the deep copy of the first matrix is thrown away unread.
 
 The patch then deep-copies the first ``Features`` with its matrix left out of the copy
-(``deepcopy`` told, through its memo, that the matrix is already copied) and joins the
-rest as Rasa does: every other attribute is still a deep copy, and the result holds the
-new joined matrix, never the message's own. A single ``Features`` (or anything unusual)
+(``fake_features.copy_sharing_matrix``) and joins the rest as Rasa does: every other
+attribute is still a deep copy, and the result holds the new joined matrix, never the
+message's own. A single ``Features`` (or anything unusual)
 still goes to Rasa's code, whose deep copy is then the returned matrix.
 Tests: tests/nlu_components/test_combined_features.py.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 from typing import List, Optional, Text
 
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
+
+from guichet_nlu.patches.fake_features import copy_sharing_matrix
 
 #: Rasa's staticmethod as the class holds it, and its function (for the fallback and tests).
 ORIGINAL_STATICMETHOD = Message.__dict__["_combine_features"]
@@ -34,8 +35,7 @@ def combine_features(features: List[Features], featurizers: List[Text]) -> Optio
     """Rasa's ``Message._combine_features`` without the copy of a matrix it replaces."""
     if len(features) < 2 or features[0] is None or features[1] is None:
         return ORIGINAL(features, featurizers)
-    first = features[0]
-    combined = copy.deepcopy(first, {id(first.features): first.features})
+    combined = copy_sharing_matrix(features[0])
     combined.origin = featurizers
     for other in features[1:]:
         combined.combine_with_features(other)

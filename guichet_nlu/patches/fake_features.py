@@ -26,10 +26,17 @@ from rasa.utils.tensorflow import model_data_utils
 ORIGINAL = model_data_utils.__dict__["_create_fake_features"]
 
 
+def copy_sharing_matrix(features: Features) -> Features:
+    """A deep copy of ``features`` except its matrix, which the copy shares (``deepcopy``
+    told, through its memo, that the matrix is already copied). For callers that put
+    another matrix in its place."""
+    return copy.deepcopy(features, {id(features.features): features.features})
+
+
 def empty_like(features: Features) -> Features:
     """A deep copy of ``features`` whose matrix is empty (0 rows, same width and dtype)."""
     matrix = features.features
-    new = copy.deepcopy(features, {id(matrix): matrix})
+    new = copy_sharing_matrix(features)
     if features.is_dense():
         new.features = np.zeros((0, matrix.shape[-1]), matrix.dtype)
     if features.is_sparse():
