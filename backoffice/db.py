@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -20,9 +20,18 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _prepare_sqlite_file(url: str) -> None:
+def _file_database(url: str) -> Optional[str]:
+    """The SQLite database's name (a path or a ``file:`` URI) when it lives in a file;
+    None for an in-memory database."""
     database = make_url(url).database
-    if database and database != ":memory:" and not database.startswith("file:"):
+    if not database or database == ":memory:" or "mode=memory" in url:
+        return None
+    return database
+
+
+def _prepare_sqlite_file(url: str) -> None:
+    database = _file_database(url)
+    if database and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
@@ -47,12 +56,11 @@ def make_engine(url: str) -> Engine:
     """Create the engine for ``url`` with the settings each backend needs."""
     if is_sqlite(url):
         _prepare_sqlite_file(url)
-        database = make_url(url).database
         # A file database keeps its connections open in a pool (SQLAlchemy 1.4 would
         # otherwise open one, and run the four PRAGMAs below, for every request: a fifth
         # of the back office's CPU under load); each is used by one thread at a time.
         pooling = ({"poolclass": QueuePool, "pool_size": 5, "max_overflow": 10}
-                   if database and database != ":memory:" and "mode=memory" not in url else {})
+                   if _file_database(url) else {})
         engine = create_engine(url, future=True,
                                connect_args={"check_same_thread": False, "timeout": 30},
                                **pooling)

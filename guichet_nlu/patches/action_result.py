@@ -114,7 +114,7 @@ def fast_action_result_check() -> Optional[Callable[[Any], Any]]:
     if by_name is None:
         return _compile(schema)
     outer = dict(schema, properties=dict(schema["properties"], events=dict(events, items={})))
-    event_check = _compile({k: v for k, v in events["items"].items() if k != "oneOf"})
+    event_check = _compile({k: v for k, v in items.items() if k != "oneOf"})
     kind_checks = {name: _compile(branch) for name, branch in by_name.items()}
     whole_check = _compile(outer)
 
