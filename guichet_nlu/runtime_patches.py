@@ -42,6 +42,9 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
   without deep-copying the first matrix, which the combination replaces anyway.
 * :mod:`~guichet_nlu.patches.loop_state`: the active loop in the tracker state sent to the
   action server copied without ``dataclasses.asdict``'s generic walk.
+* :mod:`~guichet_nlu.patches.diet_inputs`: DIET's prediction inputs for one message built
+  straight from its feature matrices instead of through a training-style model data and a
+  batch generator (checked against Rasa's once per layout of features).
 * :mod:`~guichet_nlu.patches.heap_freeze`: the loaded model's objects frozen out of the
   garbage collector's full collections (a third of a second each, every ten seconds or
   so under load).
@@ -50,9 +53,10 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 from __future__ import annotations
 
 from guichet_nlu.patches import (action_domain, action_result, combined_features, count_vectors,
-                                  debug_copies, endpoint_sessions, event_lookup, fake_features,
-                                  graph_runner, heap_freeze, loop_state, past_states, rule_lookup,
-                                  slot_copy, sparse_stack, tf_model_load, tf_predict, turn_gate)
+                                  debug_copies, diet_inputs, endpoint_sessions, event_lookup,
+                                  fake_features, graph_runner, heap_freeze, loop_state, past_states,
+                                  rule_lookup, slot_copy, sparse_stack, tf_model_load, tf_predict,
+                                  turn_gate)
 
 # Kept for callers of the first version of this module.
 action_result_validator = action_result.action_result_validator
@@ -78,6 +82,7 @@ def apply() -> None:
     count_vectors.apply()
     combined_features.apply()
     loop_state.apply()
+    diet_inputs.apply()
     heap_freeze.apply()
 
 
