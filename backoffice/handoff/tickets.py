@@ -7,7 +7,7 @@ to the citizen is in :mod:`backoffice.handoff.delivery`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Set
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -72,6 +72,16 @@ def open_live_ticket(session: Session, conversation_id: str) -> Optional[Ticket]
     return session.execute(select(Ticket).where(
         Ticket.conversation_id == conversation_id, Ticket.kind == LIVE,
         Ticket.status.in_(OPEN_STATUSES))).scalar_one_or_none()
+
+
+def conversations_in_handoff(session: Session, conversation_ids: Iterable[str]) -> Set[str]:
+    """Which of ``conversation_ids`` have an open live ticket (one query for a batch)."""
+    wanted = set(conversation_ids)
+    if not wanted:
+        return set()
+    return set(session.execute(select(Ticket.conversation_id).where(
+        Ticket.conversation_id.in_(wanted), Ticket.kind == LIVE,
+        Ticket.status.in_(OPEN_STATUSES))).scalars())
 
 
 def latest_live_ticket(session: Session, conversation_id: str) -> Optional[Ticket]:
@@ -183,9 +193,15 @@ def add_message(session: Session, ticket: Ticket, author: str, text: str, now: d
 
 def add_citizen_messages(session: Session, items: Iterable[CitizenMessageIn],
                          now: datetime) -> int:
-    """Attach messages written during a live handoff to its open ticket; others are dropped."""
+    """Attach messages written during a live handoff to its open ticket; others are dropped.
+    Every citizen message passes here, nearly all outside a handoff: one query finds the
+    batch's conversations in handoff, and only their messages are looked at further."""
+    items = list(items)
+    in_handoff = conversations_in_handoff(session, (item.conversation_id for item in items))
     stored = 0
     for item in items:
+        if item.conversation_id not in in_handoff:
+            continue
         ticket = open_live_ticket(session, item.conversation_id)
         if ticket is None:
             continue

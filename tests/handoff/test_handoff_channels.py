@@ -59,6 +59,49 @@ def test_broker_forwards_messages_of_paused_conversations_only(office):
     assert texts == ["Bonjour, vous êtes là ?", "J'attends une réponse"]
 
 
+def test_broker_gathers_the_messages_of_a_moment_in_one_batch():
+    async def scenario():
+        broker = BackOfficeEventBroker("http://127.0.0.1:9", "key", linger=0.3, batch_size=4)
+        broker._start = lambda: setattr(broker, "queue", broker.queue or asyncio.Queue())
+        broker.publish(user("a", "premier", "1"))
+        gathering = asyncio.ensure_future(broker._next_batch())
+        await asyncio.sleep(0.05)
+        assert not gathering.done(), "one message alone waits for the others of the moment"
+        for number in range(2, 10):
+            broker.publish(user("b", f"message {number}", str(number)))
+        first = await gathering
+        started = time.monotonic()
+        second = await broker._next_batch()  # a backlog of a full batch: no lingering
+        return first, second, time.monotonic() - started
+
+    first, second, waited = asyncio.run(scenario())
+    assert [m["text"] for m in first] == ["premier", "message 2", "message 3", "message 4"]
+    assert [m["text"] for m in second] == [f"message {n}" for n in range(5, 9)] and waited < 0.2
+
+
+def test_broker_close_sends_what_it_was_gathering(office):
+    url, console = office
+    created = requests.post(f"{url}/api/v1/handoff/tickets", headers=API_KEY, json={
+        "kind": "live", "channel": "socketio", "conversation_id": "paused-2",
+        "reason": "citizen_request"}, timeout=10)
+    assert created.status_code == 201, created.text
+
+    async def scenario():
+        broker = BackOfficeEventBroker(url, API_KEY["X-API-Key"], linger=0.5)
+        broker.publish(user("paused-2", "Toujours là ?", "q1"))
+        await asyncio.sleep(0.1)  # taken from the queue, its batch still gathering
+        assert broker.queue.empty() and broker.in_flight
+        broker.publish(user("paused-2", "Merci de me répondre", "q2"))
+        started = time.monotonic()
+        await broker.close()
+        return broker.sent, time.monotonic() - started
+
+    sent, closing = asyncio.run(scenario())
+    assert sent == 2 and closing < 3  # done when both are sent, not at flush's 5 s limit
+    texts = [m["text"] for m in ticket(console, created.json()["reference"])["messages"]]
+    assert texts == ["Toujours là ?", "Merci de me répondre"]
+
+
 def test_broker_survives_a_back_office_that_is_down():
     async def scenario():
         broker = BackOfficeEventBroker("http://127.0.0.1:9", "key", retries=1, backoff=0.01,
