@@ -84,3 +84,24 @@ def test_model_without_crf_files_is_retrained_like_rasa(trained):
     loaded.process([message])
     assert list(loaded.entity_taggers) == extractor.crf_order
     assert "L-street" in loaded.entity_taggers["entity"].classes_
+
+
+def test_tag_choice_equals_rasas_to_the_bit(trained):
+    from rasa.nlu.extractors.crf_entity_extractor import CRFEntityExtractor
+
+    config, storage, resource, context, extractor, featurizer = trained
+    texts = ["il y a un nid de poule rue Victor Hugo", "graffiti place de la Mairie svp", "bonjour"]
+    real = []
+    for message in featurized([Message(data={"text": t}) for t in texts], featurizer):
+        features = extractor._crf_tokens_to_features(extractor._convert_to_crf_tokens(message), config)
+        real.append(extractor.entity_taggers["entity"].predict_marginals_single(features))
+    rng = __import__("random").Random(4)
+    labels = ["O", "B-street", "I-street", "L-street", "U-street", "U-date", "B-date", "L-date", "Odd"]
+    drawn = [[{label: rng.choice([0.1, 0.2, rng.random()]) for label in rng.sample(labels, 6)}
+              for _ in range(5)] for _ in range(200)]  # ties included
+    for predictions in real + drawn:
+        ours = extractor._most_likely_tag(predictions)
+        theirs = CRFEntityExtractor._most_likely_tag(extractor, predictions)
+        assert ours == theirs and [type(c) for c in ours[1]] == [type(c) for c in theirs[1]]
+    extractor.component_config["BILOU_flag"] = False
+    assert extractor._most_likely_tag(drawn[0]) == CRFEntityExtractor._most_likely_tag(extractor, drawn[0])
