@@ -419,9 +419,8 @@ def _window(expr: str, today: date) -> Optional[Tuple[date, date, bool]]:
 
 # --------------------------------------------------------------------------- entry points
 
-def parse_date_wish(text: str, today: Optional[date] = None) -> WishResult:
-    """When the citizen would like an appointment, from their own words."""
-    today = today or paris_today()
+def _wish_parts(text: str, today: date) -> Union[UnusableDate, Tuple[Optional[str], Optional[time], str]]:
+    """The part of the day, the time and the rest of a wish's words, or why they are unusable."""
     plain = _plain(text)
     if not plain:
         return UnusableDate(NOT_UNDERSTOOD)
@@ -432,7 +431,10 @@ def parse_date_wish(text: str, today: Optional[date] = None) -> WishResult:
     at, rest = _take_time(rest)
     if isinstance(at, str):
         return UnusableDate(at)
-    expr = _clean(rest)
+    return part, at, _clean(rest)
+
+
+def _wish_of(part: Optional[str], at: Optional[time], expr: str, today: date) -> WishResult:
     if _PAST_RE.search(expr):
         return UnusableDate("Cette date est déjà passée : je ne peux proposer que des "
                             f"rendez-vous à venir. Quel jour vous arrangerait, {EXAMPLES} ?")
@@ -449,6 +451,26 @@ def parse_date_wish(text: str, today: Optional[date] = None) -> WishResult:
         return UnusableDate(f"{when} : je ne peux proposer que des rendez-vous à venir. "
                             f"Quel jour vous arrangerait, {EXAMPLES} ?")
     return DateWish(max(earliest, today), latest, part, at, asap)
+
+
+def parse_date_wish(text: str, today: Optional[date] = None) -> WishResult:
+    """When the citizen would like an appointment, from their own words."""
+    today = today or paris_today()
+    parts = _wish_parts(text, today)
+    return parts if isinstance(parts, UnusableDate) else _wish_of(*parts, today)
+
+
+def parse_time_wish(text: str, today: Optional[date] = None) -> Optional[DateWish]:
+    """``parse_date_wish(text)`` when it is a wish that names a time of day, else None:
+    what picking one of the offered slots by its time needs ("celui de 10h"). Words
+    without a time are not read further (the days are dateparser's work, most of the
+    action server's CPU on the messages of a booking)."""
+    today = today or paris_today()
+    parts = _wish_parts(text, today)
+    if isinstance(parts, UnusableDate) or parts[1] is None:
+        return None
+    wish = _wish_of(*parts, today)
+    return wish if isinstance(wish, DateWish) else None
 
 
 EVENT_EXAMPLE = "par exemple « 12 avril 1985 » ou « 12/04/1985 »"

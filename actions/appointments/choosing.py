@@ -27,7 +27,7 @@ from actions.appointments.procedures import short_title
 from actions.appointments.slots import parse_start, propose, slot_buttons
 from actions.citizen_forms import is_answer, latest_intent, latest_text, requested_slot
 from actions.dates import (DateWish, UnusableDate, french_datetime, paris_today,
-                           parse_date_wish, wish_text)
+                           parse_date_wish, parse_time_wish, wish_text)
 from actions.entities import entity_values
 from actions.ordinals import pick_by_rank
 from actions.replies import HUMAN_BUTTON, say_error
@@ -74,8 +74,8 @@ def typed_choice(tracker: Tracker) -> Optional[str]:
     ranked = pick_by_rank(text, offered_starts(tracker))
     if ranked:
         return ranked
-    wish = parse_date_wish(text)
-    if not isinstance(wish, DateWish) or wish.at is None:
+    wish = parse_time_wish(text)
+    if wish is None:
         return None
     matches = [start for start in offered_starts(tracker) if fits(start, wish)]
     return matches[0] if len(matches) == 1 else None

@@ -6,7 +6,7 @@ import pytest
 
 from actions.dates import (AFTERNOON, MORNING, DateWish, UnusableDate, french_date,
                            french_datetime, french_time, parse_date_wish, parse_event_date,
-                           slot_title)
+                           parse_time_wish, slot_title)
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -166,3 +166,29 @@ def test_french_wording():
     assert french_datetime(moment) == "mardi 1er décembre à 9 h 30"
     assert slot_title(moment) == "mar. 1 déc. 9 h 30"
     assert slot_title(datetime(2026, 9, 30, 14, 40)) == "mer. 30 sept. 14h40"  # 20 characters at most
+
+
+TIME_TEXTS = ["celui de 10h", "jeudi à 14h30", "demain 9h", "à 25h", "le 31 février à 10h",
+              "hier à 10h", "à midi", "mardi prochain vers 11 h", "10h le 3 janvier 2026",
+              "le deuxième", "oui", "demain", "jeudi matin", "", "la semaine prochaine",
+              "n'importe quand", "2", "plutôt l'après-midi", "le 31 février", "qsdf"]
+
+
+@pytest.mark.parametrize("text", TIME_TEXTS)
+def test_time_wish_is_the_date_wish_when_it_names_a_time(text):
+    full = parse_date_wish(text, TODAY)
+    expected = full if isinstance(full, DateWish) and full.at is not None else None
+    assert parse_time_wish(text, TODAY) == expected
+
+
+def test_time_wish_does_not_read_days_without_a_time(monkeypatch):
+    import actions.dates as dates
+
+    def no_days(*args):
+        raise AssertionError("the days were read")
+
+    monkeypatch.setattr(dates, "_window", no_days)
+    for text in ("demain", "jeudi matin", "la semaine prochaine", "le deuxième", "oui"):
+        assert parse_time_wish(text, TODAY) is None
+    with pytest.raises(AssertionError):
+        parse_time_wish("jeudi à 10h", TODAY)
