@@ -15,10 +15,10 @@ with one or many Rasa instances.
 warning, when it is full) that a background task sends in batches, retrying with
 back-off. When few messages are waiting, the task first lingers (``linger``, 0.2 s) so
 that a batch gathers the messages of that moment: every message of every conversation
-passes here, and one request per message cost the back office and Rasa about 2.6 ms of
-CPU per turn under load (benchmarks/TUNING.md); an agent sees a citizen's message at
-most that much later (the console itself polls every 500 ms). With a backlog it sends
-without waiting. Settings: ``url``, ``api_key``, ``linger``, ``batch_size``,
+passes here, and sent as they came (two or three per request under load) they cost the
+back office and Rasa about 2.6 ms of CPU per turn (benchmarks/TUNING.md); an agent sees a
+citizen's message at most that much later (the console itself polls every 500 ms). With
+a backlog it sends without waiting. Settings: ``url``, ``api_key``, ``linger``, ``batch_size``,
 ``max_queue``, ``timeout``, ``retries``, ``backoff`` in endpoints.yml; else
 ``BACKOFFICE_URL`` and ``BACKOFFICE_API_KEY``.
 """
