@@ -62,7 +62,8 @@ def layout_of(blocks: Blocks) -> Layout:
     """What decides the structure of the inputs: each block's kind, class, dtype, width
     and number of dimensions, in order."""
     return tuple(sorted(
-        (key, tuple((type(f.features), f.features.dtype.str, f.features.shape[-1], f.features.ndim)
+        (key, tuple((type(f.features), str(getattr(f.features, "dtype", None)),
+                     getattr(f.features, "shape", (None,))[-1], getattr(f.features, "ndim", None))
                     for f in features))
         for key, features in blocks.items()))
 

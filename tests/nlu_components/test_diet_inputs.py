@@ -103,6 +103,8 @@ def test_unhandled_matrices_and_components_take_rasas_path(diet, messages, monke
     monkeypatch.setattr(sparse, "features", sparse.features.tocsr())
     assert diet_inputs.predict(diet, message) == "rasa"
     assert diet_inputs.predict(diet, Message(data={"text": "sans traits"})) == "rasa"
+    monkeypatch.setattr(sparse, "features", [[1.0, 0.0]])  # not a matrix at all
+    assert diet_inputs.predict(diet, message) == "rasa"
 
     class Subclass(DIETClassifier):
         pass
