@@ -33,13 +33,18 @@ def user(sender, text, message_id):
             "input_channel": "socketio", "parse_data": {"intent": {"name": "inform"}}}
 
 
-def test_broker_forwards_messages_of_paused_conversations_only(office):
-    url, console = office
+def open_live_ticket(url, conversation_id):
+    """A live handoff of ``conversation_id`` opened in the real back office; its reference."""
     created = requests.post(f"{url}/api/v1/handoff/tickets", headers=API_KEY, json={
-        "kind": "live", "channel": "socketio", "conversation_id": "paused-1",
+        "kind": "live", "channel": "socketio", "conversation_id": conversation_id,
         "reason": "citizen_request"}, timeout=10)
     assert created.status_code == 201, created.text
-    reference = created.json()["reference"]
+    return created.json()["reference"]
+
+
+def test_broker_forwards_messages_of_paused_conversations_only(office):
+    url, console = office
+    reference = open_live_ticket(url, "paused-1")
 
     async def scenario():
         broker = await BackOfficeEventBroker.from_endpoint_config(EndpointConfig(
@@ -81,10 +86,7 @@ def test_broker_gathers_the_messages_of_a_moment_in_one_batch():
 
 def test_broker_close_sends_what_it_was_gathering(office):
     url, console = office
-    created = requests.post(f"{url}/api/v1/handoff/tickets", headers=API_KEY, json={
-        "kind": "live", "channel": "socketio", "conversation_id": "paused-2",
-        "reason": "citizen_request"}, timeout=10)
-    assert created.status_code == 201, created.text
+    reference = open_live_ticket(url, "paused-2")
 
     async def scenario():
         broker = BackOfficeEventBroker(url, API_KEY["X-API-Key"], linger=0.5)
@@ -98,7 +100,7 @@ def test_broker_close_sends_what_it_was_gathering(office):
 
     sent, closing = asyncio.run(scenario())
     assert sent == 2 and closing < 3  # done when both are sent, not at flush's 5 s limit
-    texts = [m["text"] for m in ticket(console, created.json()["reference"])["messages"]]
+    texts = [m["text"] for m in ticket(console, reference)["messages"]]
     assert texts == ["Toujours là ?", "Merci de me répondre"]
 
 
