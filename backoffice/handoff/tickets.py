@@ -7,7 +7,7 @@ to the citizen is in :mod:`backoffice.handoff.delivery`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, Iterable, List, Optional, Set
+from typing import Any, Dict, Iterable, List, Optional
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -69,19 +69,18 @@ def find_ticket(session: Session, reference: str) -> Ticket:
 
 
 def open_live_ticket(session: Session, conversation_id: str) -> Optional[Ticket]:
-    return session.execute(select(Ticket).where(
-        Ticket.conversation_id == conversation_id, Ticket.kind == LIVE,
-        Ticket.status.in_(OPEN_STATUSES))).scalar_one_or_none()
+    return open_live_tickets(session, [conversation_id]).get(conversation_id)
 
 
-def conversations_in_handoff(session: Session, conversation_ids: Iterable[str]) -> Set[str]:
-    """Which of ``conversation_ids`` have an open live ticket (one query for a batch)."""
+def open_live_tickets(session: Session, conversation_ids: Iterable[str]) -> Dict[str, Ticket]:
+    """The open live ticket of each of ``conversation_ids`` that has one, by conversation
+    (one query for a batch; the index ``uq_handoff_live_open`` allows one per conversation)."""
     wanted = set(conversation_ids)
     if not wanted:
-        return set()
-    return set(session.execute(select(Ticket.conversation_id).where(
+        return {}
+    return {ticket.conversation_id: ticket for ticket in session.execute(select(Ticket).where(
         Ticket.conversation_id.in_(wanted), Ticket.kind == LIVE,
-        Ticket.status.in_(OPEN_STATUSES))).scalars())
+        Ticket.status.in_(OPEN_STATUSES))).scalars()}
 
 
 def latest_live_ticket(session: Session, conversation_id: str) -> Optional[Ticket]:
@@ -195,14 +194,13 @@ def add_citizen_messages(session: Session, items: Iterable[CitizenMessageIn],
                          now: datetime) -> int:
     """Attach messages written during a live handoff to its open ticket; others are dropped.
     Every citizen message passes here, nearly all outside a handoff: one query finds the
-    batch's conversations in handoff, and only their messages are looked at further."""
+    open live tickets of the batch's conversations, and only their messages are looked at
+    further."""
     items = list(items)
-    in_handoff = conversations_in_handoff(session, (item.conversation_id for item in items))
+    in_handoff = open_live_tickets(session, (item.conversation_id for item in items))
     stored = 0
     for item in items:
-        if item.conversation_id not in in_handoff:
-            continue
-        ticket = open_live_ticket(session, item.conversation_id)
+        ticket = in_handoff.get(item.conversation_id)
         if ticket is None:
             continue
         if item.message_id and item.message_id in {
