@@ -1,5 +1,7 @@
 """The persisted CRF extractor loads its trained CRFs instead of retraining them."""
 
+import random
+
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -95,7 +97,7 @@ def test_tag_choice_equals_rasas_to_the_bit(trained):
     for message in featurized([Message(data={"text": t}) for t in texts], featurizer):
         features = extractor._crf_tokens_to_features(extractor._convert_to_crf_tokens(message), config)
         real.append(extractor.entity_taggers["entity"].predict_marginals_single(features))
-    rng = __import__("random").Random(4)
+    rng = random.Random(4)
     labels = ["O", "B-street", "I-street", "L-street", "U-street", "U-date", "B-date", "L-date", "Odd"]
     drawn = [[{label: rng.choice([0.1, 0.2, rng.random()]) for label in rng.sample(labels, 6)}
               for _ in range(5)] for _ in range(200)]  # ties included
