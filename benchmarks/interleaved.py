@@ -55,6 +55,9 @@ def main(argv: Any = None) -> int:
     parser.add_argument("--conversations", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
+    # Messages parsed in this process, not in a child: the CPU compared is all here.
+    # (guichet_nlu.nlu_process.ENV; importing it here would load Rasa before the settings)
+    os.environ.setdefault("GUICHET_NLU_PROCESS", "0")
     for key, value in {**RUNTIME_ENV, **RASA_RUNTIME_ENV}.items():
         os.environ.setdefault(key, value)
 

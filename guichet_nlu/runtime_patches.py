@@ -48,15 +48,20 @@ so every Rasa process serving Guichet runs with these patches; nothing else chan
 * :mod:`~guichet_nlu.patches.heap_freeze`: the loaded model's objects frozen out of the
   garbage collector's full collections (a third of a second each, every ten seconds or
   so under load).
+* :mod:`~guichet_nlu.patches.parse_offload`: with ``GUICHET_NLU_PROCESS=1``, messages
+  parsed in a child process (:mod:`guichet_nlu.nlu_process`) while the event loop runs
+  the dialogue; Rasa parses itself whenever the child cannot answer.
+* :mod:`~guichet_nlu.patches.domain_empty`: ``Domain.is_empty`` (asked for every parsed
+  message) answered once per domain instead of by building an empty domain each time.
 """
 
 from __future__ import annotations
 
 from guichet_nlu.patches import (action_domain, action_result, combined_features, count_vectors,
-                                  debug_copies, diet_inputs, endpoint_sessions, event_lookup,
-                                  fake_features, graph_runner, heap_freeze, loop_state, past_states,
-                                  rule_lookup, slot_copy, sparse_stack, tf_model_load, tf_predict,
-                                  turn_gate)
+                                  debug_copies, diet_inputs, domain_empty, endpoint_sessions,
+                                  event_lookup, fake_features, graph_runner, heap_freeze,
+                                  loop_state, parse_offload, past_states, rule_lookup, slot_copy,
+                                  sparse_stack, tf_model_load, tf_predict, turn_gate)
 
 # Kept for callers of the first version of this module.
 action_result_validator = action_result.action_result_validator
@@ -84,6 +89,8 @@ def apply() -> None:
     loop_state.apply()
     diet_inputs.apply()
     heap_freeze.apply()
+    parse_offload.apply()
+    domain_empty.apply()
 
 
 apply()

@@ -51,6 +51,10 @@ RASA_RUNTIME_ENV = {
     # wake a second BLAS thread that spins on the other core (Rasa CPU per turn 24.9 ms
     # instead of 14.3 ms, benchmarks/TUNING.md).
     "OPENBLAS_NUM_THREADS": "1",
+    # Messages parsed in a child process of Rasa (guichet_nlu/nlu_process.py): its event
+    # loop runs the dialogue while the other core parses. Off with several Rasa workers,
+    # which already use both cores.
+    "GUICHET_NLU_PROCESS": "1",
 }
 
 
@@ -194,7 +198,8 @@ class Stack:
                 "--endpoints", str(self._endpoints_file()),
             ]
             health = f"{self.url(name)}/status"
-            env = {**RASA_RUNTIME_ENV, **self.env, "SANIC_WORKERS": str(self.rasa_workers)}
+            tuning = dict(RASA_RUNTIME_ENV, **({"GUICHET_NLU_PROCESS": "0"} if self.rasa_workers > 1 else {}))
+            env = {**tuning, **self.env, "SANIC_WORKERS": str(self.rasa_workers)}
             return Service(name, cmd, health, env=env)
         elif name == "web":
             cmd = [python, "-m", "webapp", "--host", "127.0.0.1", "--port", port]

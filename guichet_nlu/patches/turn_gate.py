@@ -37,12 +37,18 @@ from typing import Any, Deque, Dict, Optional, Tuple
 
 from rasa.core.processor import MessageProcessor
 
+from guichet_nlu import nlu_process
+
 LIMIT_ENV = "GUICHET_TURNS_IN_PROGRESS"
 STALL_ENV = "GUICHET_TURN_STALL_SECONDS"
 #: 4 measured best on 2 cores (20 REST conversations, 30 s, back to back: limit 2 gave
 #: 60 turns/s and p95 430 ms, 3 gave 62 / 432, 4 gave 71 / 377-378, 6 gave 65-71 / 413-446;
 #: benchmarks/TUNING.md): turns waiting for the action server leave the loop to others.
 DEFAULT_LIMIT = 4
+#: With messages parsed in a child process (guichet_nlu/nlu_process.py) a turn also waits
+#: for its parse; 6 measured best then (4 gave 84-86 turns/s and p95 324-356 ms, 6 gave
+#: 94-100 / 298-312, 8 gave 89-94 / 315-346; benchmarks/TUNING.md).
+DEFAULT_LIMIT_WITH_NLU_PROCESS = 6
 DEFAULT_STALL_SECONDS = 1.0
 
 ORIGINAL_HANDLE_MESSAGE = MessageProcessor.__dict__["handle_message"]
@@ -116,10 +122,11 @@ class TurnGate:
 def settings(environ: Optional[Dict[str, str]] = None) -> Tuple[int, float]:
     """``(limit, stall_after)`` from the environment (defaults for missing or bad values)."""
     environ = os.environ if environ is None else environ
+    default = DEFAULT_LIMIT_WITH_NLU_PROCESS if nlu_process.enabled(environ) else DEFAULT_LIMIT
     try:
-        limit = int(environ.get(LIMIT_ENV, DEFAULT_LIMIT))
+        limit = int(environ.get(LIMIT_ENV, default))
     except ValueError:
-        limit = DEFAULT_LIMIT
+        limit = default
     try:
         stall_after = float(environ.get(STALL_ENV, DEFAULT_STALL_SECONDS))
     except ValueError:

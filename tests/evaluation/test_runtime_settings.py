@@ -21,6 +21,8 @@ def test_default_stack_keeps_the_embedded_in_memory_stores(tmp_path):
     assert "lock_store" not in config
     assert config["tracker_store"]["type"] == "guichet_nlu.tracker_store.InMemoryObjectTrackerStore"
     assert stack.services[0].env["SANIC_WORKERS"] == "1"
+    # one Rasa process: messages parsed in its child process (guichet_nlu/nlu_process.py)
+    assert stack.services[0].env["GUICHET_NLU_PROCESS"] == "1"
 
 
 def test_several_rasa_workers_share_redis_stores_of_their_own(tmp_path):
@@ -32,6 +34,8 @@ def test_several_rasa_workers_share_redis_stores_of_their_own(tmp_path):
     assert config["action_endpoint"]["url"].endswith("/webhook")
     assert config["event_broker"]["type"] == scale["event_broker"]["type"]
     assert stack.services[0].env["SANIC_WORKERS"] == "2"
+    # the workers already use both cores: no parsing child each
+    assert stack.services[0].env["GUICHET_NLU_PROCESS"] == "0"
 
 
 def test_runtime_tuning_is_a_default_the_caller_can_override(monkeypatch):

@@ -137,6 +137,12 @@ def test_leaving_twice_frees_one_place():
     ({turn_gate.LIMIT_ENV: "-3", turn_gate.STALL_ENV: "-1"}, (0, 0.0)),
     ({turn_gate.LIMIT_ENV: "beaucoup", turn_gate.STALL_ENV: "vite"},
      (turn_gate.DEFAULT_LIMIT, turn_gate.DEFAULT_STALL_SECONDS)),
+    # turns also wait for their parse when a child process parses messages
+    ({"GUICHET_NLU_PROCESS": "1"}, (6, turn_gate.DEFAULT_STALL_SECONDS)),
+    ({"GUICHET_NLU_PROCESS": "1", turn_gate.LIMIT_ENV: "beaucoup"},
+     (6, turn_gate.DEFAULT_STALL_SECONDS)),
+    ({"GUICHET_NLU_PROCESS": "1", turn_gate.LIMIT_ENV: "3"}, (3, turn_gate.DEFAULT_STALL_SECONDS)),
+    ({"GUICHET_NLU_PROCESS": "0"}, (4, turn_gate.DEFAULT_STALL_SECONDS)),
 ])
 def test_settings_come_from_the_environment(environ, expected):
     assert turn_gate.settings(environ) == expected
