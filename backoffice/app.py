@@ -11,6 +11,7 @@ from .clock import Clock
 from .commune import load_commune
 from .context import AppContext
 from .db import make_engine, make_session_factory
+from . import fast_responses
 from .errors import install_error_handlers
 from .handoff import install as install_handoff
 from .migrate import upgrade
@@ -37,6 +38,7 @@ def create_app(settings: Optional[Settings] = None, *, commune=None,
                clock: Optional[Clock] = None) -> FastAPI:
     """Build the back-office app: migrate the database, load the commune, mount the API."""
     settings = settings or Settings.from_env()
+    fast_responses.install()
     if settings.auto_migrate:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)

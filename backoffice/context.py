@@ -23,6 +23,10 @@ class AppContext:
     limiter: LookupLimiter
 
 
-def get_context(request: Request) -> AppContext:
-    """FastAPI dependency giving the application's context."""
+async def get_context(request: Request) -> AppContext:
+    """FastAPI dependency giving the application's context.
+
+    The dependencies that do no I/O (this one, the key checks, header and path readers)
+    are ``async def``: FastAPI runs a plain ``def`` dependency in a worker thread, a
+    thread hand-off per dependency and per request for a few microseconds of work."""
     return request.app.state.context

@@ -31,7 +31,7 @@ IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 Outcome = Tuple[int, Any, Optional[str]]
 
 
-def idempotency_key_header(
+async def idempotency_key_header(
         key: Optional[str] = Header(
             None, alias="Idempotency-Key", max_length=255, pattern=IDEMPOTENCY_KEY_PATTERN,
             description="Clé opaque (1 à 255 caractères ASCII visibles) rendant la requête "

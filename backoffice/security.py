@@ -60,7 +60,7 @@ def _invalid_key() -> ApiError:
                     headers={"WWW-Authenticate": "ApiKey"})
 
 
-def require_api_key(request: Request,
+async def require_api_key(request: Request,
                     api_key: Optional[str] = Depends(api_key_header),
                     client_id: Optional[str] = Header(
                         None, alias="X-Client-Id",
@@ -77,7 +77,7 @@ def require_api_key(request: Request,
     return Caller(key_id=_fingerprint(api_key), remote=remote, client_id=client_id)
 
 
-def require_admin_key(request: Request,
+async def require_admin_key(request: Request,
                       admin_key: Optional[str] = Depends(admin_key_header),
                       ctx: AppContext = Depends(get_context)) -> Caller:
     """Dependency of the /api/v1/admin routes."""

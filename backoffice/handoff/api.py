@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/v1/handoff", tags=["Mise en relation"],
                    responses=error_responses(*COMMON_ERRORS))
 
 
-def handoff_state(request: Request):
+async def handoff_state(request: Request):
     return request.app.state.handoff
 
 

@@ -18,14 +18,14 @@ When = TypeVar("When", date, datetime)
 CHANNEL_PATTERN = r"^[a-z][a-z0-9_]{0,29}$"
 
 
-def channel_header(channel: str = Header(
+async def channel_header(channel: str = Header(
         "api", alias="X-Channel", pattern=CHANNEL_PATTERN, max_length=30,
         description="Canal d'origine de la demande (ex. assistant, guichet, web), "
                     "conservé pour les statistiques.")) -> str:
     return channel
 
 
-def reference_path(reference: str = Path(
+async def reference_path(reference: str = Path(
         ..., pattern=REFERENCE_INPUT_PATTERN, max_length=16,
         description="Référence PRÉFIXE-AAAA-NNNNN (minuscules acceptées), ex. RDV-2026-00042.")
 ) -> str:
