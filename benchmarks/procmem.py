@@ -79,11 +79,15 @@ class MemorySampler:
         return self
 
     def stop(self) -> Dict[str, Dict[str, float]]:
-        """Stops sampling; returns, per tree, the sampled peak and the summed VmHWM in MiB."""
+        """Stops sampling; returns, per tree, the sampled peak, the summed VmHWM and the
+        largest VmHWM of one process in MiB (Rasa's tree holds the server and its NLU
+        process; the memory target is per process)."""
         self._stop.set()
         if self._thread:
             self._thread.join()
         self.sample()
         return {name: {"peak_rss_mib": round(self.peak_rss_kib[name] / 1024, 1),
-                       "vmhwm_mib": round(tree_kib(pid, "VmHWM") / 1024, 1)}
+                       "vmhwm_mib": round(tree_kib(pid, "VmHWM") / 1024, 1),
+                       "largest_vmhwm_mib": round(max(
+                           (_kib(_status(p), "VmHWM") for p in tree(pid)), default=0) / 1024, 1)}
                 for name, pid in self.pids.items()}

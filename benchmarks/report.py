@@ -57,19 +57,20 @@ def problem_lines(results: Dict[str, Any]) -> List[str]:
 
 def service_rows(results: Dict[str, Any]) -> List[str]:
     names = list(results["pipelines"])
-    head = " | ".join(f"{n} ready s | {n} peak RSS MiB | {n} VmHWM MiB" for n in names)
-    lines = [f"| service | {head} |", "|---|" + "---:|" * (3 * len(names))]
+    head = " | ".join(f"{n} ready s | {n} peak RSS MiB | {n} VmHWM MiB | {n} largest process VmHWM MiB"
+                      for n in names)
+    lines = [f"| service | {head} |", "|---|" + "---:|" * (4 * len(names))]
     for service in SERVICES:
         cells = []
         for name in names:
             run = results["pipelines"][name]
             memory = run["memory_mib"].get(service, {})
             cells += [fmt(run["ready_seconds"].get(service), 1), fmt(memory.get("peak_rss_mib")),
-                      fmt(memory.get("vmhwm_mib"))]
+                      fmt(memory.get("vmhwm_mib")), fmt(memory.get("largest_vmhwm_mib"))]
         lines.append(f"| {service} | " + " | ".join(cells) + " |")
     cells = []
     for name in names:
-        cells += [fmt(results["pipelines"][name]["ready_seconds"].get("all"), 1), "", ""]
+        cells += [fmt(results["pipelines"][name]["ready_seconds"].get("all"), 1), "", "", ""]
     lines.append("| whole stack | " + " | ".join(cells) + " |")
     return lines
 
@@ -206,7 +207,9 @@ def render(results: Dict[str, Any], project: str, baseline: str) -> str:
             "Ready: seconds from launch until the health URL answers (all four start together, so they "
             "share the cores). Peak RSS: largest resident set of the service's process tree sampled every "
             "0.5 s while serving; VmHWM: the kernel's peak resident set summed over the tree, start-up "
-            "(model loading) included.", ""] + service_rows(results)
+            "(model loading) included; largest process: the largest VmHWM of one process of the tree "
+            "(Rasa's tree holds the Rasa server and the child process that parses messages, "
+            "guichet_nlu/nlu_process.py).", ""] + service_rows(results)
     out += cpu_lines(results)
     out += profile_lines(results)
     if "ratios" in results:

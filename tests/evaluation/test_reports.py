@@ -44,7 +44,8 @@ def pipeline(p50: float, rss: float) -> dict:
     return {"model": "m.tar.gz", "training": {"seconds": 100.0, "source": "trained"},
             "ready_seconds": {"rasa": 60.0, "all": 61.0}, "parse_ms": {"count": 5, "p50": p50 / 10, "p95": p50 / 5, "errors": 0},
             "levels": [level("rest", 1, p50), level("socketio", 1, p50)],
-            "memory_mib": {"rasa": {"peak_rss_mib": rss, "vmhwm_mib": rss}}, "profile": None}
+            "memory_mib": {"rasa": {"peak_rss_mib": rss, "vmhwm_mib": rss, "largest_vmhwm_mib": rss / 2}},
+            "profile": None}
 
 
 def test_bench_report_gives_ratios_project_over_baseline():
@@ -62,3 +63,4 @@ def test_bench_report_gives_ratios_project_over_baseline():
     assert "| rasa_default | 1 | 5.0 | 3.0 | 4.0 | 0.0 | 2.0 | 14.0 | 0.03 |" in text
     assert "- guichet, rest, 1 concurrent: timeout ×1; goal reached: booking 3/4 (1 slot taken meanwhile)" in text
     assert "| Rasa peak resident memory | 3.00 |" in text
+    assert "| rasa | 60.0 | 1500 | 1500 | 750 | 60.0 | 500 | 500 | 250 |" in text
