@@ -13,8 +13,9 @@ sends ``(number, fields)``, ``fields`` being the pickled text, message_id, metad
 input_channel and sender_id of a message; the child answers ``(number, parse_data,
 error)``, where ``parse_data`` is exactly what Rasa's
 ``MessageProcessor._parse_message_with_graph`` returns for that message (the NLU graph
-does not read the tracker). The child first sends ``(READY, None, None)`` once its model
-is loaded, and exits when the socket closes.
+does not read the tracker). The child first sends ``(READY, model_id, None)`` once its
+model is loaded (a child that loaded another model than the parent's, because the file
+changed in between, is not used), and exits when the socket closes.
 
 Nothing is ever lost: until the child is ready, when it fails on a message, dies, or does
 not answer within ``timeout`` seconds, :meth:`NLUProcess.parse` returns ``None`` and the
@@ -117,11 +118,12 @@ def serve(conn: Connection, model_path: str) -> None:
     # (it closes the pipe, or terminates it).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parser = _load_parser(model_path)
+    model_id = parser.model_metadata.model_id
     # As in the Rasa server (guichet_nlu/patches/heap_freeze.py): the model's objects out
     # of the full garbage collections, which would otherwise pause a parse now and then.
     heap_freeze.freeze_heap()
     try:
-        conn.send_bytes(pickle.dumps((READY, None, None)))
+        conn.send_bytes(pickle.dumps((READY, model_id, None)))
     except OSError:  # the parent went while the model was loading
         return
     while True:
@@ -143,9 +145,13 @@ def serve(conn: Connection, model_path: str) -> None:
 class NLUProcess:
     """A child process parsing messages for the Rasa process that owns this object."""
 
-    def __init__(self, model_path: str, timeout: float = DEFAULT_TIMEOUT,
+    def __init__(self, model_path: str, model_id: Optional[str] = None,
+                 timeout: float = DEFAULT_TIMEOUT,
                  restart_delay: float = DEFAULT_RESTART_DELAY) -> None:
+        """``model_id``: the id of the model the parent loaded from ``model_path``; a child
+        that finds another one there is not used (None: any)."""
         self.model_path = str(model_path)
+        self.model_id = model_id
         self.timeout = timeout
         self.restart_delay = restart_delay
         self.process: Optional[subprocess.Popen] = None
@@ -227,6 +233,9 @@ class NLUProcess:
             return False
         if first[0] != READY:
             self._replace("unexpected first message")
+            return False
+        if self.model_id is not None and first[1] != self.model_id:
+            self._replace(f"it loaded model {first[1]}, not {self.model_id}: the file changed")
             return False
         self.ready, self.loop = True, loop
         loop.add_reader(self.conn.fileno(), self._on_readable)

@@ -24,19 +24,22 @@ ORIGINAL_PARSE_MESSAGE = MessageProcessor.__dict__["parse_message"]
 _current: Optional[NLUProcess] = None
 
 
-def process_for(model_path: str) -> NLUProcess:
-    """The child parsing with ``model_path``; the one of a previous model is stopped."""
+def process_for(model_path: str, model_id: Optional[str]) -> NLUProcess:
+    """The child parsing with the model ``model_id`` of ``model_path``; the one of a
+    previous model is stopped (a model retrained in place has a new id)."""
     global _current
-    if _current is None or _current.model_path != str(model_path):
+    if (_current is None or _current.model_path != str(model_path)
+            or _current.model_id != model_id):
         if _current is not None:
             _current.stop()
-        _current = NLUProcess(str(model_path))
+        _current = NLUProcess(str(model_path), model_id)
     return _current
 
 
 def init(self: MessageProcessor, *args: Any, **kwargs: Any) -> None:
     ORIGINAL_INIT(self, *args, **kwargs)
-    self.nlu_process = process_for(self.model_path) if enabled() and not self.http_interpreter else None
+    self.nlu_process = (process_for(self.model_path, self.model_metadata.model_id)
+                        if enabled() and not self.http_interpreter else None)
 
 
 async def parse_message(self: MessageProcessor, message: UserMessage,

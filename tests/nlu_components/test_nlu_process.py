@@ -9,6 +9,7 @@ import pickle
 import signal
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Dict, List
 
 import pytest
@@ -56,7 +57,7 @@ def wait_until_ready(trained_agent: Any, child: NLUProcess, seconds: float = 240
 
 @pytest.fixture(scope="module")
 def child(trained_agent):
-    process = NLUProcess(str(DEFAULT_MODEL))
+    process = NLUProcess(str(DEFAULT_MODEL), trained_agent.agent.processor.model_metadata.model_id)
     wait_until_ready(trained_agent, process)
     yield process
     process.stop()
@@ -139,6 +140,19 @@ def test_a_loading_hung_or_dead_child_never_loses_a_message(trained_agent):
         child.stop()
 
 
+def test_a_child_that_loaded_another_model_is_not_used(trained_agent):
+    child = NLUProcess(str(DEFAULT_MODEL), model_id="a-model-retrained-since", restart_delay=3600)
+    try:
+        deadline = time.monotonic() + 240
+        while child.conn is not None:
+            assert trained_agent.run(child.parse(message("bonjour"))) is None
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert child.process is None and not child.ready
+    finally:
+        child.stop()
+
+
 def test_the_child_exits_when_its_parent_goes(trained_agent):
     child = NLUProcess(str(DEFAULT_MODEL))
     process = child.process
@@ -169,8 +183,8 @@ def test_the_environment_turns_it_on(value, expected):
 
 
 class FakeChild:
-    def __init__(self, model_path: str) -> None:
-        self.model_path, self.stopped, self.answer = model_path, False, None
+    def __init__(self, model_path: str, model_id: Any = None) -> None:
+        self.model_path, self.model_id, self.stopped, self.answer = model_path, model_id, False, None
 
     def stop(self) -> None:
         self.stopped = True
@@ -182,24 +196,31 @@ class FakeChild:
 def test_one_child_per_model_the_previous_one_stopped(monkeypatch):
     monkeypatch.setattr(parse_offload, "NLUProcess", FakeChild)
     monkeypatch.setattr(parse_offload, "_current", None)
-    first = parse_offload.process_for("models/a.tar.gz")
-    assert parse_offload.process_for(Path("models/a.tar.gz")) is first
-    second = parse_offload.process_for("models/b.tar.gz")
+    first = parse_offload.process_for("models/a.tar.gz", "id-1")
+    assert parse_offload.process_for(Path("models/a.tar.gz"), "id-1") is first
+    second = parse_offload.process_for("models/b.tar.gz", "id-2")
     assert second is not first and first.stopped and not second.stopped
+    # the same file retrained in place: a new model id, a new child
+    third = parse_offload.process_for("models/b.tar.gz", "id-3")
+    assert third is not second and second.stopped and third.model_id == "id-3"
 
 
 def test_processors_start_a_child_only_when_asked(monkeypatch, trained_agent):
     started = []
-    monkeypatch.setattr(parse_offload, "ORIGINAL_INIT", lambda self, *a, **k: setattr(
-        self, "http_interpreter", k.get("http_interpreter")) or setattr(self, "model_path", "m"))
-    monkeypatch.setattr(parse_offload, "process_for", lambda path: started.append(path) or path)
+    def fake_init(self, *args, **kwargs):
+        self.http_interpreter, self.model_path = kwargs.get("http_interpreter"), "m"
+        self.model_metadata = SimpleNamespace(model_id="id-1")
+
+    monkeypatch.setattr(parse_offload, "ORIGINAL_INIT", fake_init)
+    monkeypatch.setattr(parse_offload, "process_for",
+                        lambda path, model_id: started.append((path, model_id)) or path)
     monkeypatch.delenv(nlu_process.ENV, raising=False)
     assert MessageProcessor.__init__ is parse_offload.init
     assert MessageProcessor(model_path="m").nlu_process is None
     monkeypatch.setenv(nlu_process.ENV, "1")
     assert MessageProcessor(model_path="m").nlu_process == "m"
     assert MessageProcessor(model_path="m", http_interpreter=object()).nlu_process is None
-    assert started == ["m"]
+    assert started == [("m", "id-1")]
 
 
 def test_the_child_s_answer_goes_through_rasa_s_own_checks(trained_agent, monkeypatch):
