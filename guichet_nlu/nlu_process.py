@@ -47,9 +47,20 @@ logger = logging.getLogger(__name__)
 ENV = "GUICHET_NLU_PROCESS"
 #: First message of a child whose model is loaded.
 READY = -1
-#: Seconds a parse may take in the child before the parent parses itself and replaces it.
-DEFAULT_TIMEOUT = float(os.environ.get("GUICHET_NLU_PROCESS_TIMEOUT", "10"))
+#: Seconds a parse may take in the child before the parent parses itself and replaces it
+#: (``GUICHET_NLU_PROCESS_TIMEOUT``).
+TIMEOUT_ENV = "GUICHET_NLU_PROCESS_TIMEOUT"
+DEFAULT_TIMEOUT = 10.0
 DEFAULT_RESTART_DELAY = 30.0
+
+def timeout_setting(environ: Optional[Mapping[str, str]] = None) -> float:
+    """The parse timeout from the environment (the default if missing, bad or not positive)."""
+    try:
+        value = float((os.environ if environ is None else environ).get(TIMEOUT_ENV, DEFAULT_TIMEOUT))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
+
 
 def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
     """Whether messages are to be parsed in a child process (``GUICHET_NLU_PROCESS=1``)."""
@@ -146,13 +157,13 @@ class NLUProcess:
     """A child process parsing messages for the Rasa process that owns this object."""
 
     def __init__(self, model_path: str, model_id: Optional[str] = None,
-                 timeout: float = DEFAULT_TIMEOUT,
+                 timeout: Optional[float] = None,
                  restart_delay: float = DEFAULT_RESTART_DELAY) -> None:
         """``model_id``: the id of the model the parent loaded from ``model_path``; a child
         that finds another one there is not used (None: any)."""
         self.model_path = str(model_path)
         self.model_id = model_id
-        self.timeout = timeout
+        self.timeout = timeout_setting() if timeout is None else timeout
         self.restart_delay = restart_delay
         self.process: Optional[subprocess.Popen] = None
         self.conn: Optional[Connection] = None

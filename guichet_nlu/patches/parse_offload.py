@@ -17,6 +17,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from guichet_nlu.nlu_process import NLUProcess, enabled
+
 ORIGINAL_INIT = MessageProcessor.__dict__["__init__"]
 ORIGINAL_PARSE_MESSAGE = MessageProcessor.__dict__["parse_message"]
 

@@ -182,6 +182,13 @@ def test_the_environment_turns_it_on(value, expected):
     assert nlu_process.enabled(environ) is expected
 
 
+@pytest.mark.parametrize("value, expected", [("2.5", 2.5), (None, 10.0), ("vite", 10.0), ("0", 10.0),
+                                             ("-1", 10.0)])
+def test_the_timeout_comes_from_the_environment(value, expected):
+    environ = {} if value is None else {nlu_process.TIMEOUT_ENV: value}
+    assert nlu_process.timeout_setting(environ) == expected
+
+
 class FakeChild:
     def __init__(self, model_path: str, model_id: Any = None) -> None:
         self.model_path, self.model_id, self.stopped, self.answer = model_path, model_id, False, None
