@@ -2,9 +2,13 @@
 
 ``concurrency`` citizens each hold one conversation at a time, start the next as soon
 as one ends (closed loop), and send each message as soon as the previous reply is in,
-after an optional think time. A level stops by itself: no new turn starts once the
-``duration`` has passed or ``max_turns`` turns have started, and a turn never waits
-longer than the turn timeout.
+after an optional think time. A paced level (``pacing`` > 0) holds each citizen to one
+message every ``pacing`` seconds at most, as Locust's ``constant_pacing`` does: the
+citizen waits out what is left of the interval after each reply (no wait when the reply
+took longer), and the citizens' first messages are spread over one interval, so that
+``concurrency / pacing`` messages per second are offered as a steady stream rather than
+in bursts. A level stops by itself: no new turn starts once the ``duration`` has passed
+or ``max_turns`` turns have started, and a turn never waits longer than the turn timeout.
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ class LoadSettings:
     quiet: float = 0.8
     think_time: float = 0.0
     seed: int = 42
+    pacing: float = 0.0  # seconds between a citizen's messages at most (0: no pacing)
+
+    @property
+    def offered_turns_per_second(self) -> Optional[float]:
+        """Messages per second the citizens send when every reply comes within the pacing."""
+        return self.concurrency / self.pacing if self.pacing > 0 else None
 
 
 @dataclass
@@ -86,6 +96,8 @@ class LevelResult:
         return {
             "transport": self.settings.transport,
             "concurrency": self.settings.concurrency,
+            "pacing_seconds": self.settings.pacing or None,
+            "offered_turns_per_second": self.settings.offered_turns_per_second,
             "wall_seconds": self.wall_seconds,
             "turns": len(self.records),
             "ok_turns": len(ok),
@@ -121,6 +133,23 @@ class Budget:
         return True
 
 
+class Pacer:
+    """One citizen's pacing: each message at least ``interval`` seconds after the
+    previous one was sent (none when ``interval`` is 0), the first after ``offset``."""
+
+    def __init__(self, interval: float, offset: float = 0.0) -> None:
+        self.interval = interval
+        self.next_send = time.monotonic() + offset if interval > 0 else 0.0
+
+    async def wait(self) -> None:
+        if self.interval <= 0:
+            return
+        delay = self.next_send - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        self.next_send = max(self.next_send, time.monotonic()) + self.interval
+
+
 def new_conversation(settings: LoadSettings, http: aiohttp.ClientSession, base_url: str, sender: str) -> Any:
     """A conversation over the transport of ``settings`` (REST ones share ``http``)."""
     if settings.transport == "rest":
@@ -135,9 +164,11 @@ def _matches(result: TurnResult, words: tuple) -> bool:
 
 async def converse(conversation: Any, scenario: Scenario, budget: Budget, settings: LoadSettings,
                    rng: random.Random, records: List[Record],
-                   transcript: Optional[List[Tuple[str, TurnResult]]] = None) -> ConversationOutcome:
+                   transcript: Optional[List[Tuple[str, TurnResult]]] = None,
+                   pacer: Optional[Pacer] = None) -> ConversationOutcome:
     """Plays ``scenario`` until its end or the budget's; returns what happened
-    (and appends each message with its result to ``transcript`` if given)."""
+    (and appends each message with its result to ``transcript`` if given). With a
+    ``pacer``, each message waits for its turn in the citizen's pacing."""
     outcome = ConversationOutcome(scenario.name, 0, False, None, 0)
     previous: Optional[TurnResult] = None
     try:
@@ -147,6 +178,8 @@ async def converse(conversation: Any, scenario: Scenario, budget: Budget, settin
             records.append(Record(scenario.name, "failed", 0.0, f"connect: {type(exc).__name__}"))
             return outcome
         for step in scenario.steps:
+            if pacer is not None:
+                await pacer.wait()
             if not budget.take():
                 return outcome
             text = step.text
@@ -184,6 +217,7 @@ async def run_level(base_url: str, settings: LoadSettings, label: str = "bench")
 
         async def citizen(index: int) -> None:
             rng = random.Random(f"{settings.seed}-{settings.transport}-{settings.concurrency}-{index}")
+            pacer = Pacer(settings.pacing, offset=index * settings.pacing / max(settings.concurrency, 1))
             serial = 0
             while budget.left > 0 and time.monotonic() < budget.deadline:
                 serial += 1
@@ -191,7 +225,7 @@ async def run_level(base_url: str, settings: LoadSettings, label: str = "bench")
                 conversation = new_conversation(settings, http, base_url, sender)
                 scenario = draw(rng, index * 10_000 + serial)
                 result.conversations.append(
-                    await converse(conversation, scenario, budget, settings, rng, result.records))
+                    await converse(conversation, scenario, budget, settings, rng, result.records, pacer=pacer))
                 result.late_messages += conversation.late
 
         start = time.perf_counter()

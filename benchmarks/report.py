@@ -18,6 +18,18 @@ def fmt(value: Optional[float], digits: int = 0) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def concurrency_label(level: Dict[str, Any]) -> str:
+    """``"20"``, or ``"20, paced at 50/s"`` for a paced level."""
+    offered = level.get("offered_turns_per_second")
+    return f"{level['concurrency']}, paced at {offered:g}/s" if offered else str(level["concurrency"])
+
+
+def level_label(level: Dict[str, Any]) -> str:
+    """``"rest x20"``, or ``"rest x20 paced at 50/s"``: a level as named in logs."""
+    offered = level.get("offered_turns_per_second")
+    return f"{level['transport']} x{level['concurrency']}" + (f" paced at {offered:g}/s" if offered else "")
+
+
 def level_rows(results: Dict[str, Any]) -> List[str]:
     lines = ["| pipeline | transport | concurrent | turns | turns/s | p50 ms | p95 ms | p99 ms | errors | "
              "goal reached | off script | late msgs |",
@@ -28,7 +40,7 @@ def level_rows(results: Dict[str, Any]) -> List[str]:
             errors = ", ".join(f"{k} {v}" for k, v in sorted(level["errors"].items())) or "0"
             goal = f"{level['goal_reached']}/{level['goal_judged']}" if level["goal_judged"] else "–"
             lines.append(
-                f"| {name} | {level['transport']} | {level['concurrency']} | {level['turns']} | "
+                f"| {name} | {level['transport']} | {concurrency_label(level)} | {level['turns']} | "
                 f"{level['turns_per_second']:.2f} | {fmt(lat['p50'])} | {fmt(lat['p95'])} | {fmt(lat['p99'])} | "
                 f"{errors} | {goal} | {level['off_script_steps']} | {level['late_messages']} |")
     return lines
@@ -50,7 +62,7 @@ def problem_lines(results: Dict[str, Any]) -> List[str]:
                               for k, v in (level.get("goal_by_scenario") or {}).items()
                               if v.split("/")[0] != v.split("/")[1])
             if details or goals:
-                lines.append(f"- {name}, {level['transport']}, {level['concurrency']} concurrent: "
+                lines.append(f"- {name}, {level['transport']}, {concurrency_label(level)} concurrent: "
                              + "; ".join(filter(None, [details, goals and f"goal reached: {goals}"])))
     return ["", "Errors and goals missed:", ""] + lines if lines else []
 
@@ -86,12 +98,16 @@ def compute_ratios(results: Dict[str, Any], project: str, baseline: str) -> Dict
         "rasa_peak_rss": ratio(a["memory_mib"]["rasa"]["peak_rss_mib"], b["memory_mib"]["rasa"]["peak_rss_mib"]),
         "levels": [],
     }
-    baseline_levels = {(l["transport"], l["concurrency"]): l for l in b["levels"]}
+    def key(level: Dict[str, Any]) -> tuple:
+        return level["transport"], level["concurrency"], level.get("offered_turns_per_second")
+
+    baseline_levels = {key(l): l for l in b["levels"]}
     for level in a["levels"]:
-        other = baseline_levels.get((level["transport"], level["concurrency"]))
+        other = baseline_levels.get(key(level))
         if other:
             out["levels"].append({
                 "transport": level["transport"], "concurrency": level["concurrency"],
+                "offered_turns_per_second": level.get("offered_turns_per_second"),
                 "p50": ratio(level["latency_ms"]["p50"], other["latency_ms"]["p50"]),
                 "p95": ratio(level["latency_ms"]["p95"], other["latency_ms"]["p95"]),
                 "turns_per_second": ratio(level["turns_per_second"], other["turns_per_second"]),
@@ -105,7 +121,7 @@ def ratio_rows(ratios: Dict[str, Any]) -> List[str]:
               "rasa_ready_seconds": "Rasa start to ready", "rasa_peak_rss": "Rasa peak resident memory"}
     lines += [f"| {label} | {fmt(ratios.get(key), 2)} |" for key, label in labels.items()]
     for level in ratios["levels"]:
-        where = f"{level['transport']}, {level['concurrency']} concurrent"
+        where = f"{level['transport']}, {concurrency_label(level)} concurrent"
         lines.append(f"| full turn p50 ({where}) | {fmt(level['p50'], 2)} |")
         lines.append(f"| full turn p95 ({where}) | {fmt(level['p95'], 2)} |")
         lines.append(f"| turns per second ({where}) | {fmt(level['turns_per_second'], 2)} |")
@@ -122,7 +138,7 @@ def cpu_lines(results: Dict[str, Any]) -> List[str]:
                 continue
             total = sum(cpu.values())
             cores = total * level["turns_per_second"] / 1000
-            rows.append(f"| {name} | {level['concurrency']} | "
+            rows.append(f"| {name} | {concurrency_label(level)} | "
                         + " | ".join(fmt(cpu.get(column), 1) for column in CPU_COLUMNS)
                         + f" | {fmt(total, 1)} | {cores:.2f} |")
     if not rows:
@@ -178,6 +194,15 @@ def render(results: Dict[str, Any], project: str, baseline: str) -> str:
         f"listed with that reason below the table.",
         "",
     ]
+    if s.get("paced"):
+        conversations, rate = s["paced"][0]
+        out += [f"Paced levels (REST): the same citizens, but each sends at most one message every "
+                f"conversations / rate seconds (‘{conversations}, paced at {rate:g}/s’: one every "
+                f"{conversations / rate:g} s, as Locust's `constant_pacing`), waiting out the rest of that "
+                f"interval after each reply and sending at once when a reply took longer; their first "
+                f"messages are spread over one interval. They offer a steady load that the stack is asked "
+                f"to carry, where the other levels push as many turns as the stack can take (there the "
+                f"mean latency is the number of conversations divided by the throughput).", ""]
     described = {project: "Guichet's pipeline (`config.yml`)",
                  baseline: "Rasa's default pipeline (`evaluation/default_config.yml`) on the same data, "
                            "started in place of the project model"}
@@ -229,7 +254,8 @@ def plot(results: Dict[str, Any], path: Path) -> None:
     fig, axes = plt.subplots(1, len(transports), figsize=(6 * len(transports), 4.5), squeeze=False)
     for ax, transport in zip(axes[0], transports):
         for (name, run), color in zip(results["pipelines"].items(), ("tab:blue", "tab:orange")):
-            levels = [l for l in run["levels"] if l["transport"] == transport and l["latency_ms"]["p50"]]
+            levels = [l for l in run["levels"] if l["transport"] == transport and l["latency_ms"]["p50"]
+                      and not l.get("offered_turns_per_second")]
             x = [l["concurrency"] for l in levels]
             ax.plot(x, [l["latency_ms"]["p50"] for l in levels], "o-", color=color, label=f"{name} p50")
             ax.plot(x, [l["latency_ms"]["p95"] for l in levels], "s--", color=color, label=f"{name} p95")

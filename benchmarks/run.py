@@ -5,11 +5,12 @@ For each pipeline: get the model (the one `make eval` trained on the same inputs
 train it now into a temp dir, timed), start the stack on free ports with a fresh seeded
 SQLite database, time each service's start, measure POST /model/parse alone, then run
 simulated citizens over REST and socket.io at each concurrency level while sampling
-every service's memory; stop the stack. Writes reports/bench.md, bench.json and
+every service's memory, and REST at a paced level (20 conversations offering 50 turns/s
+in all, `--paced`); stop the stack. Writes reports/bench.md, bench.json and
 bench_latency.png.
 
-    python -m benchmarks.run                 # levels 1,10,20,50; 60 s or 1500 turns each
-    python -m benchmarks.run --quick         # levels 1,5; 12 turns each (smoke test)
+    python -m benchmarks.run                 # levels 1,10,20,50 and 20 paced at 50/s; 60 s or 1500 turns each
+    python -m benchmarks.run --quick         # levels 1,5 and 5 paced at 10/s; 12 turns each (smoke test)
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--turn-timeout", type=float, default=30.0)
     parser.add_argument("--quiet", type=float, default=0.8, help="socket.io: seconds without a message that end a turn")
     parser.add_argument("--think-time", type=float, default=0.0)
+    parser.add_argument("--paced", default=None, metavar="CONVERSATIONS:TURNS_PER_S,...",
+                        help="REST levels where each citizen sends at most one message every "
+                             "CONVERSATIONS/TURNS_PER_S seconds (Locust's constant_pacing); default "
+                             "20:50 (5:10 with --quick), '' for none")
     parser.add_argument("--parse-samples", type=int, default=None)
     parser.add_argument("--profile", metavar="PY_SPY", default=None,
                         help="path of py-spy: profile every service during the most loaded REST level")
@@ -71,6 +76,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     args.max_turns = args.max_turns or (12 if quick else 1500)
     args.parse_samples = args.parse_samples or (20 if quick else 200)
     args.transports = args.transports.split(",")
+    args.paced = parse_paced(("5:10" if quick else "20:50") if args.paced is None else args.paced, parser)
     args.pipelines = args.pipelines.split(",")
     return args
 
@@ -83,6 +89,34 @@ def eval_training(name: str, out: Path) -> Dict[str, Any]:
     except (OSError, ValueError, KeyError, TypeError):
         return {"seconds": None, "source": "unknown"}
     return {"seconds": seconds, "source": "eval report, quick" if report.get("quick") else "eval report"}
+
+
+def parse_paced(text: str, parser: argparse.ArgumentParser) -> List[Tuple[int, float]]:
+    """``"20:50,10:30"`` -> ``[(20, 50.0), (10, 30.0)]`` (conversations, offered turns/s)."""
+    paced = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            conversations, turns_per_second = item.split(":")
+            level = (int(conversations), float(turns_per_second))
+        except ValueError:
+            parser.error(f"--paced: {item!r} is not CONVERSATIONS:TURNS_PER_S")
+        if level[0] < 1 or level[1] <= 0:
+            parser.error(f"--paced: {item!r} needs at least one conversation and a positive rate")
+        paced.append(level)
+    return paced
+
+
+def level_settings(args: argparse.Namespace) -> List[LoadSettings]:
+    """Every level to run, in order: each transport at each concurrency, then the paced
+    REST levels."""
+    settings = [LoadSettings(transport, concurrency, args.duration, args.max_turns,
+                             args.turn_timeout, args.quiet, args.think_time)
+                for transport in args.transports for concurrency in args.levels]
+    if "rest" in args.transports:
+        settings += [LoadSettings("rest", conversations, args.duration, args.max_turns, args.turn_timeout,
+                                  args.quiet, args.think_time, pacing=conversations / turns_per_second)
+                     for conversations, turns_per_second in args.paced]
+    return settings
 
 
 def model_for(name: str, args: argparse.Namespace, workdir: Path) -> Tuple[Path, Dict[str, Any]]:
@@ -101,26 +135,24 @@ def run_levels(stack: Any, name: str, args: argparse.Namespace) -> Tuple[List[Di
     """Every transport at every level; profiles the most loaded REST level if asked."""
     levels, profile = [], None
     pids = {s.name: s.process.pid for s in stack.services}
-    for transport in args.transports:
-        for concurrency in args.levels:
-            settings = LoadSettings(transport, concurrency, args.duration, args.max_turns,
-                                    args.turn_timeout, args.quiet, args.think_time)
-            profiler = None
-            if args.profile and transport == "rest" and concurrency == max(args.levels):
-                profiler = Profiler(args.profile, pids, args.duration + args.turn_timeout,
-                                    stack.workdir / "profiles").start()
-            cpu_before = proccpu.snapshot(pids, with_self=True)
-            summary = asyncio.run(run_level(stack.url("rasa"), settings, label=name)).summary()
-            summary["cpu_ms_per_turn"] = proccpu.ms_per_turn(
-                cpu_before, proccpu.snapshot(pids, with_self=True), summary["turns"])
-            if profiler:
-                profile = {"transport": transport, "concurrency": concurrency, "services": profiler.stop()}
-            lat = summary["latency_ms"]
-            print(f"[bench] {name} {transport} x{concurrency}: {summary['turns']} turns, "
-                  f"{summary['turns_per_second']:.2f}/s, p50 {report.fmt(lat['p50'])} ms, "
-                  f"p95 {report.fmt(lat['p95'])} ms, errors {summary['errors'] or 0}, "
-                  f"CPU ms/turn {summary['cpu_ms_per_turn']}", flush=True)
-            levels.append(summary)
+    for settings in level_settings(args):
+        transport, concurrency = settings.transport, settings.concurrency
+        profiler = None
+        if args.profile and transport == "rest" and concurrency == max(args.levels) and not settings.pacing:
+            profiler = Profiler(args.profile, pids, args.duration + args.turn_timeout,
+                                stack.workdir / "profiles").start()
+        cpu_before = proccpu.snapshot(pids, with_self=True)
+        summary = asyncio.run(run_level(stack.url("rasa"), settings, label=name)).summary()
+        summary["cpu_ms_per_turn"] = proccpu.ms_per_turn(
+            cpu_before, proccpu.snapshot(pids, with_self=True), summary["turns"])
+        if profiler:
+            profile = {"transport": transport, "concurrency": concurrency, "services": profiler.stop()}
+        lat = summary["latency_ms"]
+        print(f"[bench] {name} {report.level_label(summary)}: {summary['turns']} turns, "
+              f"{summary['turns_per_second']:.2f}/s, p50 {report.fmt(lat['p50'])} ms, "
+              f"p95 {report.fmt(lat['p95'])} ms, errors {summary['errors'] or 0}, "
+              f"CPU ms/turn {summary['cpu_ms_per_turn']}", flush=True)
+        levels.append(summary)
     return levels, profile
 
 
@@ -171,6 +203,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "settings": {"levels": args.levels, "duration": args.duration, "max_turns": args.max_turns,
                      "transports": args.transports, "turn_timeout": args.turn_timeout,
                      "quiet": args.quiet, "think_time": args.think_time, "env": args.env,
+                     "paced": [list(level) for level in args.paced],
                      "rasa_workers": args.rasa_workers},
         "workdir": str(workdir),
         "pipelines": {},

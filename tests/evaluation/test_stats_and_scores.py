@@ -11,7 +11,8 @@ import random
 import pytest
 
 from benchmarks.clients import TurnResult, _read_messages
-from benchmarks.load import Budget, LevelResult, LoadSettings, Record, converse
+from benchmarks import load as load_module
+from benchmarks.load import Budget, LevelResult, LoadSettings, Pacer, Record, converse
 from benchmarks.scenarios import SCENARIOS, Scenario, Step, draw, every_scenario, pick_button
 from benchmarks.stats import ms_summary, percentile, rate, ratio, summarize
 from evaluation.core_stories import failed_story_names
@@ -158,6 +159,64 @@ def test_goals_missed_for_a_known_reason_are_counted_under_it(reply, reached, re
     assert summary["goal_missed_because"] == ({"booking": {reason: 1}} if reason else {})
 
 
+class FakeClock:
+    """``time.monotonic`` and ``asyncio.sleep`` of benchmarks.load on a clock that only
+    moves when told (sleeps and replies move it), so pacing is checked exactly."""
+
+    def __init__(self, monkeypatch):
+        self.now = 100.0
+        self.sleeps = []
+        monkeypatch.setattr(load_module.time, "monotonic", lambda: self.now)
+        monkeypatch.setattr(load_module.asyncio, "sleep", self.sleep)
+
+    async def sleep(self, seconds):
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+
+
+class TimedConversation(ScriptedConversation):
+    """A scripted conversation whose replies take ``seconds[i]`` on the fake clock."""
+
+    def __init__(self, clock, seconds):
+        super().__init__(["ok"] * len(seconds))
+        self.clock, self.seconds, self.sent_at = clock, iter(seconds), []
+
+    async def send(self, text):
+        self.sent_at.append(round(self.clock.now, 6))
+        self.clock.now += next(self.seconds)
+        return await super().send(text)
+
+
+def test_pacer_sends_one_message_per_interval_and_never_catches_up(monkeypatch):
+    clock = FakeClock(monkeypatch)
+    scenario = Scenario("faq", [Step(f"question {i}") for i in range(4)])
+    # replies of 0.1 s, then 0.7 s (longer than the pacing of 0.4 s), then 0.1 s
+    conversation = TimedConversation(clock, [0.1, 0.7, 0.1, 0.1])
+    pacer = Pacer(0.4, offset=0.2)
+    outcome = asyncio.run(converse(conversation, scenario, Budget(10_000, 100), LoadSettings("rest", 1, 10, 100),
+                                   random.Random(1), [], pacer=pacer))
+    assert outcome.turns == 4
+    # first message after the offset; then every 0.4 s; after the slow reply at once, and
+    # the next one 0.4 s after that (no burst to make up for the late one)
+    assert conversation.sent_at == [100.2, 100.6, 101.3, 101.7]
+    assert clock.sleeps == [0.2, 0.3, 0.3]
+
+
+def test_no_pacing_never_waits(monkeypatch):
+    clock = FakeClock(monkeypatch)
+    conversation = TimedConversation(clock, [0.1, 0.1])
+    asyncio.run(converse(conversation, Scenario("faq", [Step("a"), Step("b")]), Budget(10_000, 100),
+                         LoadSettings("rest", 1, 10, 100), random.Random(1), [], pacer=Pacer(0.0, offset=5.0)))
+    assert conversation.sent_at == [100.0, 100.1] and clock.sleeps == []
+
+
+def test_paced_level_reports_its_offered_rate():
+    paced = LevelResult(LoadSettings("rest", 20, 10, 100, pacing=0.4), wall_seconds=1.0).summary()
+    assert paced["pacing_seconds"] == 0.4 and paced["offered_turns_per_second"] == pytest.approx(50.0)
+    closed = LevelResult(LoadSettings("rest", 20, 10, 100), wall_seconds=1.0).summary()
+    assert closed["pacing_seconds"] is None and closed["offered_turns_per_second"] is None
+
+
 def test_budget_stops_on_turns():
     budget = Budget(duration=60, max_turns=2)
     assert budget.take() and budget.take() and not budget.take()
@@ -192,3 +251,28 @@ def test_profile_summary_counts_working_samples_and_loop_saturation():
     assert summary["loop_busy"] == 0.9
     top = [(row["frame"], row["share"]) for row in summary["top_inclusive"]]
     assert top == [("validate (jsonschema/validators.py)", 0.667), ("predict (tensorflow/x.py)", 0.333)]
+
+
+def test_paced_levels_are_parsed_and_run_after_the_others():
+    from benchmarks.run import parse_args
+
+    args = parse_args(["--levels", "1,20", "--paced", "20:50, 10:30"])
+    assert args.paced == [(20, 50.0), (10, 30.0)]
+    from benchmarks.run import level_settings
+
+    settings = level_settings(args)
+    assert [(s.transport, s.concurrency, s.pacing) for s in settings] == [
+        ("rest", 1, 0.0), ("rest", 20, 0.0), ("socketio", 1, 0.0), ("socketio", 20, 0.0),
+        ("rest", 20, 0.4), ("rest", 10, pytest.approx(1 / 3))]
+    assert parse_args(["--quick"]).paced == [(5, 10.0)] and parse_args([]).paced == [(20, 50.0)]
+    assert parse_args(["--paced", ""]).paced == []
+    assert not [s for s in level_settings(parse_args(["--transports", "socketio"])) if s.pacing]
+
+
+@pytest.mark.parametrize("bad", ["20", "x:50", "20:0", "0:50", "20:-1"])
+def test_bad_paced_levels_are_refused(bad, capsys):
+    from benchmarks.run import parse_args
+
+    with pytest.raises(SystemExit):
+        parse_args(["--paced", bad])
+    assert "--paced" in capsys.readouterr().err
