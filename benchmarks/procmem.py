@@ -28,7 +28,22 @@ def _kib(status: Dict[str, str], key: str) -> int:
 
 
 def children(pid: int) -> List[int]:
-    """Direct children of ``pid``."""
+    """Direct children of ``pid``: from the kernel's per-thread ``children`` lists
+    (``/proc/<pid>/task/<tid>/children``), or, where the kernel has none, by reading the
+    parent of every process (about a hundred files, 4 ms, against 0.1 ms)."""
+    tasks = PROC / str(pid) / "task"
+    try:
+        lists = [(task / "children").read_text() for task in tasks.iterdir()]
+    except FileNotFoundError:
+        if tasks.is_dir():  # threads there but no children files: the kernel has none
+            return _children_by_scan(pid)
+        return []  # the process is gone
+    except OSError:
+        return _children_by_scan(pid)
+    return sorted({int(child) for text in lists for child in text.split()})
+
+
+def _children_by_scan(pid: int) -> List[int]:
     found = []
     for entry in PROC.iterdir():
         if entry.name.isdigit():
