@@ -17,6 +17,15 @@ skips the JSON:
   unchanged.
 * ``stream_events`` publishes only the events the stored tracker did not have, like
   Rasa's, but counts them from the stored list instead of deserialising it.
+* Only the ``hot_conversations`` most recently saved conversations (default 100) are
+  kept as objects; older ones are pickled into one ``bytes`` each and unpickled when
+  retrieved. Event objects are containers that CPython's cyclic garbage collector
+  tracks, and every full collection walks all of them with the event loop stopped:
+  with every conversation of the day kept as objects, full collections came every 3–4
+  s under load and took 235–290 ms after about 1 000 conversations, longer with every
+  conversation (benchmarks/TUNING.md). ``bytes`` are not tracked, and Rasa's own store
+  kept JSON strings, which are not either. Pickle keeps the events' exact attributes
+  (floats, tuples, shared lists); a conversation that cannot be pickled stays as objects.
 
 Copies: Rasa 3.6 never mutates the nested values of an event once it is in a tracker,
 except those of ``UserUttered``: ``EntitiesAdded`` appends to its ``entities`` list (the same list as
@@ -36,8 +45,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import pickle
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, Optional, Sequence, Text, Tuple
+from typing import Any, Dict, Iterable, Optional, Sequence, Text, Tuple, Union
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
@@ -52,6 +63,9 @@ from rasa.shared.core.trackers import (
 from rasa.shared.nlu.constants import ENTITIES, INTENT
 
 logger = logging.getLogger(__name__)
+
+#: Conversations kept as objects (the most recently saved); the others are pickled.
+DEFAULT_HOT_CONVERSATIONS = 100
 
 
 def copy_event(event: Event) -> Event:
@@ -84,8 +98,29 @@ def is_session_start(event: Event) -> bool:
     )
 
 
+class _Positions:
+    """Where a stored conversation's trackers start, from its length and its last
+    session start (shared by both forms of a stored conversation)."""
+
+    __slots__ = ()
+    length: int
+    last_session_start: int
+
+    def first_kept(self, max_event_history: Optional[int]) -> int:
+        """Index of the first event a tracker with this history limit keeps."""
+        if max_event_history is None:
+            return 0
+        return max(0, self.length - max_event_history)
+
+    def latest_session_start(self, max_event_history: Optional[int]) -> int:
+        """Index where ``retrieve``'s latest-session tracker starts."""
+        first = self.first_kept(max_event_history)
+        # Rasa splits only when a session start follows other events
+        return self.last_session_start if self.last_session_start > first else first
+
+
 @dataclass(frozen=True)
-class StoredConversation:
+class StoredConversation(_Positions):
     """The events of a saved tracker and the index of its last session start (-1)."""
 
     events: Tuple[Event, ...]
@@ -100,17 +135,38 @@ class StoredConversation:
         )
         return cls(copies, last)
 
-    def first_kept(self, max_event_history: Optional[int]) -> int:
-        """Index of the first event a tracker with this history limit keeps."""
-        if max_event_history is None:
-            return 0
-        return max(0, len(self.events) - max_event_history)
+    @property
+    def length(self) -> int:  # type: ignore[override]
+        return len(self.events)
 
-    def latest_session_start(self, max_event_history: Optional[int]) -> int:
-        """Index where ``retrieve``'s latest-session tracker starts."""
-        first = self.first_kept(max_event_history)
-        # Rasa splits only when a session start follows other events
-        return self.last_session_start if self.last_session_start > first else first
+
+@dataclass(frozen=True, slots=True)
+class CompactedConversation(_Positions):
+    """A stored conversation's events pickled into one ``bytes`` (not tracked by the
+    cyclic garbage collector); ``events`` unpickles new copies on every access."""
+
+    pickled: bytes
+    length: int
+    last_session_start: int
+
+    @property
+    def events(self) -> Tuple[Event, ...]:
+        return pickle.loads(self.pickled)
+
+
+Stored = Union[StoredConversation, CompactedConversation]
+
+
+def compact(stored: Stored) -> Stored:
+    """``stored`` pickled, or as it is if it already is or cannot be pickled."""
+    if isinstance(stored, CompactedConversation):
+        return stored
+    try:
+        pickled = pickle.dumps(stored.events, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # noqa: BLE001 - an unpicklable event keeps its objects
+        logger.debug("Conversation kept as objects (%s: %s).", type(error).__name__, error)
+        return stored
+    return CompactedConversation(pickled, stored.length, stored.last_session_start)
 
 
 class InMemoryObjectTrackerStore(TrackerStore):
@@ -120,16 +176,28 @@ class InMemoryObjectTrackerStore(TrackerStore):
         self,
         domain: Optional[Domain] = None,
         event_broker: Optional[EventBroker] = None,
+        hot_conversations: int = DEFAULT_HOT_CONVERSATIONS,
         **kwargs: Any,
     ) -> None:
-        """Same arguments as ``InMemoryTrackerStore`` (``host`` etc. are ignored)."""
-        self.store: Dict[Text, StoredConversation] = {}
+        """Same arguments as ``InMemoryTrackerStore`` (``host`` etc. are ignored), and
+        how many recently saved conversations stay as objects (``hot_conversations``
+        in endpoints.yml; 0 pickles every conversation as soon as it is saved)."""
+        self.store: Dict[Text, Stored] = {}
+        self.hot_conversations = max(0, int(hot_conversations))
+        self._hot: "OrderedDict[Text, None]" = OrderedDict()
         super().__init__(domain, event_broker, **kwargs)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Publishes the new events, then replaces the stored conversation."""
+        """Publishes the new events, then replaces the stored conversation; pickles
+        the least recently saved ones beyond ``hot_conversations``."""
         await self.stream_events(tracker)
-        self.store[tracker.sender_id] = StoredConversation.of(tracker.events)
+        sender_id = tracker.sender_id
+        self.store[sender_id] = StoredConversation.of(tracker.events)
+        self._hot[sender_id] = None
+        self._hot.move_to_end(sender_id)
+        while len(self._hot) > self.hot_conversations:
+            oldest, _ = self._hot.popitem(last=False)
+            self.store[oldest] = compact(self.store[oldest])
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         """Publishes the events after those of ``retrieve(tracker.sender_id)``."""
@@ -145,7 +213,7 @@ class InMemoryObjectTrackerStore(TrackerStore):
         stored = self.store.get(sender_id)
         if stored is None:
             return 0
-        return len(stored.events) - stored.latest_session_start(self.max_event_history)
+        return stored.length - stored.latest_session_start(self.max_event_history)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The tracker of the latest conversation session, or None."""
@@ -183,7 +251,7 @@ class InMemoryObjectTrackerStore(TrackerStore):
             return tracker
         return sessions[-1]
 
-    def _rebuild(self, sender_id: Text, stored: StoredConversation) -> DialogueStateTracker:
+    def _rebuild(self, sender_id: Text, stored: Stored) -> DialogueStateTracker:
         """What ``deserialise_tracker`` returns for the JSON of the stored tracker."""
         tracker = self.init_tracker(sender_id)
         kept: Sequence[Event] = stored.events[stored.first_kept(self.max_event_history):]

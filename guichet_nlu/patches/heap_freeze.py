@@ -17,6 +17,18 @@ reference cycle among the model's own objects that becomes garbage would stay, w
 why a new model load (``PUT /model``) first unfreezes, so the old model's cycles are
 collected with the next full collection before the new model is frozen.
 
+The freeze also raises the young generation's threshold (``GUICHET_GC_YOUNG_THRESHOLD``,
+default 10 000 net new containers between young collections; Python's is 700; 0 keeps
+Python's). At 700 a young collection ran several times per turn, so the objects of the
+turns in flight (about twenty at a time) were seen alive twice and promoted to the old
+generation, and once promoted objects reached a quarter of those that survived the last
+full collection, CPython ran a full one: every 3–5 s under load, 235–290 ms each with
+every conversation kept as objects (the tracker store now pickles the idle ones), still
+32–55 ms with only the recent ones. At 10 000 a turn's objects are freed by reference
+counting before a young collection sees them: no full collection in 90 s at 20
+conversations, ten middle ones (benchmarks/TUNING.md). Reference cycles still go at the
+next young collection, a few thousand allocations later.
+
 Rasa imports ``guichet_nlu`` (and so this patch) while it sets up the agent: when it
 creates the tracker store named in endpoints.yml, or else while it loads the first
 model, inside ``Agent.load_model``. The patch wraps every later ``Agent.load_model`` and,
@@ -35,6 +47,7 @@ import asyncio
 import functools
 import gc
 import logging
+import os
 from typing import Any
 
 from rasa.core.agent import Agent
@@ -44,11 +57,37 @@ logger = logging.getLogger(__name__)
 ORIGINAL_LOAD_MODEL = Agent.__dict__["load_model"]
 
 
+#: Environment variable and default of the young generation's threshold while serving.
+YOUNG_THRESHOLD_ENV = "GUICHET_GC_YOUNG_THRESHOLD"
+DEFAULT_YOUNG_THRESHOLD = 10_000
+
+
+def young_threshold() -> int:
+    """The young generation's threshold to serve with (0: keep Python's); a value that
+    is not a whole number >= 0 gives the default."""
+    raw = os.environ.get(YOUNG_THRESHOLD_ENV, "").strip()
+    try:
+        value = int(raw) if raw else DEFAULT_YOUNG_THRESHOLD
+    except ValueError:
+        value = -1
+    if value < 0:
+        logger.warning("%s=%r is not a whole number >= 0: %d is used.",
+                       YOUNG_THRESHOLD_ENV, raw, DEFAULT_YOUNG_THRESHOLD)
+        return DEFAULT_YOUNG_THRESHOLD
+    return value
+
+
 def freeze_heap() -> None:
-    """Collects what is garbage now, then freezes every object still alive."""
+    """Collects what is garbage now, freezes every object still alive, and sets the
+    young generation's threshold (:func:`young_threshold`)."""
     gc.collect()
     gc.freeze()
-    logger.debug("Froze %d objects after the model load.", gc.get_freeze_count())
+    young = young_threshold()
+    if young:
+        _, middle, old = gc.get_threshold()
+        gc.set_threshold(young, middle, old)
+    logger.debug("Froze %d objects after the model load; collection thresholds %s.",
+                 gc.get_freeze_count(), gc.get_threshold())
 
 
 @functools.wraps(ORIGINAL_LOAD_MODEL)

@@ -88,8 +88,11 @@ class _Replay:
 
 
 #: How many conversations keep their replay (the least recently used one goes first).
-#: A replay holds about 70 KiB for a conversation of 50 events.
-MAX_CONVERSATIONS = 512
+#: A replay holds about 70 KiB for a conversation of 50 events, and some 350 objects that
+#: every full garbage collection walks: 512 replays made most of the 180 000 objects of
+#: Rasa's full collections under load (benchmarks/TUNING.md). 128 covers the conversations
+#: in progress (each may have two keys) with room; an older one is replayed from its start.
+MAX_CONVERSATIONS = 128
 
 #: Kept replays by conversation id and ``omit_unset_slots``.
 _replays: "OrderedDict[Tuple[Text, bool], _Replay]" = OrderedDict()

@@ -24,9 +24,11 @@ class Cycle:
 
 @pytest.fixture(autouse=True)
 def unfrozen() -> Iterator[None]:
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 def test_agent_load_model_is_wrapped() -> None:
@@ -104,3 +106,33 @@ def test_no_freeze_without_an_event_loop(monkeypatch) -> None:
     heap_freeze.apply()
     assert gc.get_freeze_count() == 0
     assert Agent.load_model is heap_freeze.load_model
+
+
+@pytest.mark.parametrize("env,young", [(None, 10_000), ("25000", 25_000), (" 5000 ", 5_000),
+                                       ("0", None), ("-1", 10_000), ("beaucoup", 10_000)])
+def test_the_young_threshold_is_raised_with_the_freeze(monkeypatch, caplog, env, young) -> None:
+    if env is None:
+        monkeypatch.delenv(heap_freeze.YOUNG_THRESHOLD_ENV, raising=False)
+    else:
+        monkeypatch.setenv(heap_freeze.YOUNG_THRESHOLD_ENV, env)
+    gc.set_threshold(700, 11, 12)
+    heap_freeze.freeze_heap()
+    assert gc.get_threshold() == ((young or 700), 11, 12)  # 0 keeps Python's
+    assert ("is not a whole number" in caplog.text) == (env in ("-1", "beaucoup"))
+
+
+def test_a_turns_objects_freed_by_reference_counting_are_never_promoted() -> None:
+    """What the raised threshold is for: with 10 000, building and dropping a few
+    thousand containers (a turn's) runs no young collection, so none is promoted."""
+    heap_freeze.freeze_heap()
+    gc.collect()
+    before = gc.get_stats()[0]["collections"]
+    for _ in range(50):
+        turn = [{"event": "slot", "value": [i]} for i in range(2_000)]
+        del turn
+    assert gc.get_stats()[0]["collections"] == before
+    gc.set_threshold(700, 10, 10)
+    for _ in range(5):
+        turn = [{"event": "slot", "value": [i]} for i in range(2_000)]
+        del turn
+    assert gc.get_stats()[0]["collections"] > before

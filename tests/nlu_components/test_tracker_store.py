@@ -1,13 +1,16 @@
 """InMemoryObjectTrackerStore behaves like Rasa's InMemoryTrackerStore, without JSON.
 
 Every scenario runs the same saves on both stores (each with its own copies of the
-events) and compares what they give back, down to each event's attributes.
+events) and compares what they give back, down to each event's attributes; the
+scenarios run twice, once with the conversations kept as objects and once with every
+conversation pickled as soon as it is saved (``hot_conversations: 0``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import gc
 import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -39,7 +42,12 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 
-from guichet_nlu.tracker_store import InMemoryObjectTrackerStore, copy_event
+from guichet_nlu.tracker_store import (
+    CompactedConversation,
+    InMemoryObjectTrackerStore,
+    StoredConversation,
+    copy_event,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 STORE_TYPE = "guichet_nlu.tracker_store.InMemoryObjectTrackerStore"
@@ -192,6 +200,10 @@ def tracker_state(tracker: Optional[DialogueStateTracker]) -> Any:
     }
 
 
+#: Conversations kept as objects (the default), or every one pickled once saved.
+HOT = pytest.mark.parametrize("hot", [100, 0], ids=["objects", "pickled"])
+
+
 def run(coroutine: Any) -> Any:
     return asyncio.run(coroutine)
 
@@ -199,11 +211,11 @@ def run(coroutine: Any) -> Any:
 class Pair:
     """Rasa's store and ours, driven with the same calls."""
 
-    def __init__(self, broker: bool = False) -> None:
+    def __init__(self, broker: bool = False, hot: int = 100) -> None:
         self.rasa_broker = RecordingBroker() if broker else None
         self.our_broker = RecordingBroker() if broker else None
         self.rasa = InMemoryTrackerStore(DOMAIN, self.rasa_broker)
-        self.ours = InMemoryObjectTrackerStore(DOMAIN, self.our_broker)
+        self.ours = InMemoryObjectTrackerStore(DOMAIN, self.our_broker, hot_conversations=hot)
 
     async def turn(self, sender: Text, events: List[Event], full: bool = False,
                    max_event_history: Optional[int] = None) -> None:
@@ -226,9 +238,10 @@ class Pair:
             assert self.our_broker.published == self.rasa_broker.published
 
 
-def test_same_trackers_as_rasa_turn_after_turn():
+@HOT
+def test_same_trackers_as_rasa_turn_after_turn(hot):
     async def scenario() -> None:
-        pair = Pair(broker=True)
+        pair = Pair(broker=True, hot=hot)
         for events in turns(1000.0):
             await pair.turn("citoyen-1", events)
             await pair.assert_same("citoyen-1")
@@ -242,10 +255,11 @@ def test_same_trackers_as_rasa_turn_after_turn():
     run(scenario())
 
 
-def test_session_started_in_the_middle_of_a_turn():
+@HOT
+def test_session_started_in_the_middle_of_a_turn(hot):
     """retrieve gives the latest session; saving it drops the older ones, as in Rasa."""
     async def scenario() -> None:
-        pair = Pair(broker=True)
+        pair = Pair(broker=True, hot=hot)
         first, second = turns(1000.0), turns(5000.0)
         for events in first[:3]:
             await pair.turn("c", events)
@@ -265,9 +279,10 @@ def test_session_started_in_the_middle_of_a_turn():
     run(scenario())
 
 
-def test_restart_and_history_limit():
+@HOT
+def test_restart_and_history_limit(hot):
     async def scenario() -> None:
-        pair = Pair(broker=True)
+        pair = Pair(broker=True, hot=hot)
         events = turns(1000.0)
         for turn in events[:3]:
             await pair.turn("c", turn)
@@ -290,9 +305,10 @@ def test_restart_and_history_limit():
     run(scenario())
 
 
-def test_retrieved_tracker_is_independent_of_the_store():
+@HOT
+def test_retrieved_tracker_is_independent_of_the_store(hot):
     async def scenario() -> None:
-        store = InMemoryObjectTrackerStore(DOMAIN)
+        store = InMemoryObjectTrackerStore(DOMAIN, hot_conversations=hot)
         for events in turns(1000.0)[:3]:
             tracker = await store.get_or_create_tracker("c", append_action_listen=False)
             tracker.update_with_events(copy.deepcopy(events), DOMAIN, override_timestamp=False)
@@ -328,10 +344,11 @@ def test_retrieved_tracker_is_independent_of_the_store():
     run(scenario())
 
 
-def test_only_new_events_are_streamed():
+@HOT
+def test_only_new_events_are_streamed(hot):
     async def scenario() -> None:
         broker = RecordingBroker()
-        store = InMemoryObjectTrackerStore(DOMAIN, broker)
+        store = InMemoryObjectTrackerStore(DOMAIN, broker, hot_conversations=hot)
         tracker = await store.get_or_create_tracker("c")  # creates: action_listen
         assert [e["event"] for e in broker.published] == ["action"]
         tracker = await store.get_or_create_tracker("c")
@@ -346,9 +363,10 @@ def test_only_new_events_are_streamed():
     run(scenario())
 
 
-def test_unknown_sender_keys_and_exists():
+@HOT
+def test_unknown_sender_keys_and_exists(hot):
     async def scenario() -> None:
-        store = InMemoryObjectTrackerStore(DOMAIN)
+        store = InMemoryObjectTrackerStore(DOMAIN, hot_conversations=hot)
         assert await store.retrieve("inconnu") is None
         assert await store.retrieve_full_tracker("inconnu") is None
         assert not await store.exists("inconnu")
@@ -402,3 +420,76 @@ def test_stack_uses_it_with_one_worker_and_redis_with_several(tmp_path):
     assert config(1)["tracker_store"] == {"type": STORE_TYPE}
     assert "lock_store" not in config(1)
     assert config(2)["tracker_store"]["type"] == "redis"
+
+
+def test_least_recently_saved_conversations_are_pickled_and_come_back_the_same():
+    async def scenario() -> None:
+        rasa = InMemoryTrackerStore(DOMAIN)
+        ours = InMemoryObjectTrackerStore(DOMAIN, hot_conversations=2)
+        senders = ["a", "b", "c", "d"]
+        for step, events in enumerate(turns(1000.0)):
+            for sender in senders[: 2 + step % 3]:  # a and b every turn, c and d now and then
+                for store in (rasa, ours):
+                    tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+                    tracker.model_id = "modele-1"
+                    tracker.update_with_events(copy.deepcopy(events), DOMAIN, override_timestamp=False)
+                    await store.save(tracker)
+            hot = [s for s in senders if isinstance(ours.store.get(s), StoredConversation)]
+            assert len(hot) <= 2 and list(ours._hot) == hot_order(ours)
+            for sender in senders:
+                assert tracker_state(await ours.retrieve(sender)) == tracker_state(await rasa.retrieve(sender))
+                assert tracker_state(await ours.retrieve_full_tracker(sender)) == tracker_state(
+                    await rasa.retrieve_full_tracker(sender))
+                assert ours.number_of_retrievable_events(sender) == len(
+                    (await rasa.retrieve(sender)).events) if await rasa.exists(sender) else True
+        assert isinstance(ours.store["c"], CompactedConversation) or isinstance(ours.store["d"], CompactedConversation)
+        # a pickled conversation saved again is an object again, and the oldest hot one is pickled
+        oldest = next(iter(ours._hot))
+        cold = next(s for s in senders if isinstance(ours.store[s], CompactedConversation))
+        await ours.save(await ours.retrieve(cold))
+        assert isinstance(ours.store[cold], StoredConversation)
+        assert isinstance(ours.store[oldest], CompactedConversation)
+
+    run(scenario())
+
+
+def hot_order(store: InMemoryObjectTrackerStore) -> List[Text]:
+    return [sender for sender in store._hot if isinstance(store.store[sender], StoredConversation)]
+
+
+def test_pickled_conversations_are_not_tracked_by_the_garbage_collector():
+    async def scenario() -> None:
+        store = InMemoryObjectTrackerStore(DOMAIN, hot_conversations=1)
+        for sender in ("a", "b"):
+            tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+            tracker.update_with_events(copy.deepcopy(turns(1000.0)[1]), DOMAIN, override_timestamp=False)
+            await store.save(tracker)
+        cold, hot = store.store["a"], store.store["b"]
+        assert isinstance(cold, CompactedConversation) and isinstance(hot, StoredConversation)
+        # one tracked object per pickled conversation (itself: no __dict__), none inside it
+        assert not hasattr(cold, "__dict__") and not gc.is_tracked(cold.pickled)
+        assert [r for r in gc.get_referents(cold) if gc.is_tracked(r) and not isinstance(r, type)] == []
+        assert all(gc.is_tracked(event) for event in hot.events)
+        assert cold.length == len(cold.events) == len(hot.events)
+
+    run(scenario())
+
+
+def test_a_conversation_that_cannot_be_pickled_stays_as_objects():
+    async def scenario() -> None:
+        store = InMemoryObjectTrackerStore(DOMAIN, hot_conversations=0)
+        tracker = DialogueStateTracker("c", DOMAIN.slots)
+        tracker.update(user("bonjour", "saluer", ts=10.0))
+        tracker.events[-1].metadata = {"rappel": lambda: None}  # a channel putting anything there
+        await store.save(tracker)
+        assert isinstance(store.store["c"], StoredConversation)
+        assert (await store.retrieve("c")).latest_message.text == "bonjour"
+
+    run(scenario())
+
+
+def test_hot_conversations_is_read_from_the_endpoint_settings():
+    store = TrackerStore.create(EndpointConfig(type=STORE_TYPE, hot_conversations=7), DOMAIN)
+    assert isinstance(store, InMemoryObjectTrackerStore) and store.hot_conversations == 7
+    assert InMemoryObjectTrackerStore(DOMAIN).hot_conversations == 100
+    assert InMemoryObjectTrackerStore(DOMAIN, hot_conversations=-3).hot_conversations == 0
