@@ -408,6 +408,8 @@ def test_named_in_endpoints_like_rasa_loads_it():
     assert store.domain is DOMAIN and isinstance(store.event_broker, RecordingBroker)
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     assert endpoints["tracker_store"]["type"] == STORE_TYPE
+    configured = TrackerStore.create(EndpointConfig.from_dict(endpoints["tracker_store"]), DOMAIN)
+    assert configured.hot_conversations == endpoints["tracker_store"]["hot_conversations"]
 
 
 def test_stack_uses_it_with_one_worker_and_redis_with_several(tmp_path):
@@ -417,7 +419,7 @@ def test_stack_uses_it_with_one_worker_and_redis_with_several(tmp_path):
         stack = Stack(services=("rasa",), workdir=tmp_path / str(workers), rasa_workers=workers)
         return yaml.safe_load(stack._endpoints_file().read_text(encoding="utf-8"))
 
-    assert config(1)["tracker_store"] == {"type": STORE_TYPE}
+    assert config(1)["tracker_store"] == {"type": STORE_TYPE, "hot_conversations": 100}
     assert "lock_store" not in config(1)
     assert config(2)["tracker_store"]["type"] == "redis"
 
