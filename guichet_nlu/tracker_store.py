@@ -21,7 +21,7 @@ skips the JSON:
   kept as objects; older ones are pickled into one ``bytes`` each and unpickled when
   retrieved. Event objects are containers that CPython's cyclic garbage collector
   tracks, and every full collection walks all of them with the event loop stopped:
-  with every conversation of the day kept as objects, full collections came every 3–4
+  with every conversation of the day kept as objects, full collections came every 3–5
   s under load and took 235–290 ms after about 1 000 conversations, longer with every
   conversation (benchmarks/TUNING.md). ``bytes`` are not tracked, and Rasa's own store
   kept JSON strings, which are not either. Pickle keeps the events' exact attributes

@@ -25,8 +25,8 @@ generation, and once promoted objects reached a quarter of those that survived t
 full collection, CPython ran a full one: every 3–5 s under load, 235–290 ms each with
 every conversation kept as objects (the tracker store now pickles the idle ones), still
 32–55 ms with only the recent ones. At 10 000 a turn's objects are freed by reference
-counting before a young collection sees them: no full collection in 90 s at 20
-conversations, ten middle ones (benchmarks/TUNING.md). Reference cycles still go at the
+counting before a young collection sees them: in 90 s at 20 conversations, no full and
+no middle collection (all of them ran while the model loaded; benchmarks/TUNING.md). Reference cycles still go at the
 next young collection, a few thousand allocations later.
 
 Rasa imports ``guichet_nlu`` (and so this patch) while it sets up the agent: when it
