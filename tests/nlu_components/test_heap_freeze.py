@@ -123,16 +123,20 @@ def test_the_young_threshold_is_raised_with_the_freeze(monkeypatch, caplog, env,
 
 def test_a_turns_objects_freed_by_reference_counting_are_never_promoted() -> None:
     """What the raised threshold is for: with 10 000, building and dropping a few
-    thousand containers (a turn's) runs no young collection, so none is promoted."""
+    thousand containers (a turn's) runs no young collection, so none is promoted; with
+    Python's 700, each such turn runs several."""
+
+    def young_collections_during_turns() -> int:
+        gc.collect()
+        before = gc.get_stats()[0]["collections"]
+        for _ in range(50):
+            turn = [{"event": "slot", "value": [i]} for i in range(2_000)]
+            del turn
+        return gc.get_stats()[0]["collections"] - before
+
     heap_freeze.freeze_heap()
-    gc.collect()
-    before = gc.get_stats()[0]["collections"]
-    for _ in range(50):
-        turn = [{"event": "slot", "value": [i]} for i in range(2_000)]
-        del turn
-    assert gc.get_stats()[0]["collections"] == before
+    raised = young_collections_during_turns()
     gc.set_threshold(700, 10, 10)
-    for _ in range(5):
-        turn = [{"event": "slot", "value": [i]} for i in range(2_000)]
-        del turn
-    assert gc.get_stats()[0]["collections"] > before
+    default = young_collections_during_turns()
+    # other threads of the test process may allocate meanwhile: a stray collection or two
+    assert raised <= 2 and default >= 100
